@@ -1,7 +1,11 @@
 package io.colony.node.net.libp2p;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One request and one response per stream, each framed as an unsigned-varint length followed by
@@ -16,6 +20,8 @@ public final class RequestResponse {
         /** Produces the response to {@code request} from {@code from}; never block the caller. */
         CompletableFuture<byte[]> handle(PeerId from, byte[] request);
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestResponse.class);
 
     private final Libp2pHost host;
     private final String protocol;
@@ -42,11 +48,131 @@ public final class RequestResponse {
 
     /** Registers {@code handler} on the host for this protocol. */
     public void serve(Handler handler) {
-        throw new UnsupportedOperationException("not implemented yet");
+        host.handle(protocol, () -> new Responder(handler));
     }
 
-    /** Sends one request over a new stream on the existing connection to {@code peer}. */
+    /** Stops serving this protocol. */
+    public void stopServing() {
+        host.unhandle(protocol);
+    }
+
+    /**
+     * Sends one request over a new stream on the existing connection to {@code peer}. Fails if the
+     * request or the response exceeds the size limit, the peer refuses the protocol, the stream
+     * dies or the timeout passes.
+     */
     public CompletableFuture<byte[]> request(PeerId peer, byte[] request) {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (request.length > maxMessageSize) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "request of " + request.length + " bytes exceeds the limit of " + maxMessageSize));
+        }
+        CompletableFuture<byte[]> response = new CompletableFuture<>();
+        Requester requester = new Requester(request, response);
+        host.newStream(peer, protocol, requester).whenComplete((s, e) -> {
+            if (e != null) {
+                response.completeExceptionally(e);
+            }
+        });
+        return response.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        requester.abort();
+                    }
+                });
+    }
+
+    /** Client side of one exchange. */
+    private final class Requester implements StreamHandler {
+        private final byte[] request;
+        private final CompletableFuture<byte[]> response;
+        private final LengthPrefixed reader = new LengthPrefixed(maxMessageSize);
+        private volatile P2pStream stream;
+
+        Requester(byte[] request, CompletableFuture<byte[]> response) {
+            this.request = request;
+            this.response = response;
+        }
+
+        @Override
+        public void onOpen(P2pStream s) {
+            stream = s;
+            s.write(LengthPrefixed.frame(request));
+            s.closeWrite();
+        }
+
+        @Override
+        public void onData(P2pStream s, byte[] data) {
+            if (response.isDone()) {
+                return;
+            }
+            try {
+                List<byte[]> messages = reader.feed(data);
+                if (!messages.isEmpty()) {
+                    response.complete(messages.get(0));
+                }
+            } catch (IllegalArgumentException e) {
+                response.completeExceptionally(new IllegalStateException("response from " + s.remotePeerId()
+                        + " rejected: " + e.getMessage()));
+                s.reset();
+            }
+        }
+
+        @Override
+        public void onClosed(P2pStream s) {
+            response.completeExceptionally(new IllegalStateException(
+                    "stream to " + s.remotePeerId() + " closed before a response"));
+        }
+
+        void abort() {
+            P2pStream s = stream;
+            if (s != null && s.isOpen()) {
+                s.reset();
+            }
+        }
+    }
+
+    /** Server side of one exchange. */
+    private final class Responder implements StreamHandler {
+        private final Handler handler;
+        private final LengthPrefixed reader = new LengthPrefixed(maxMessageSize);
+        private boolean answered;
+
+        Responder(Handler handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        public void onData(P2pStream s, byte[] data) {
+            if (answered) {
+                return;
+            }
+            List<byte[]> messages;
+            try {
+                messages = reader.feed(data);
+            } catch (IllegalArgumentException e) {
+                LOG.debug("{} request from {} rejected: {}", protocol, s.remotePeerId(), e.getMessage());
+                s.reset();
+                return;
+            }
+            if (messages.isEmpty()) {
+                return;
+            }
+            answered = true;
+            CompletableFuture<byte[]> reply;
+            try {
+                reply = handler.handle(PeerId.parse(s.remotePeerId()), messages.get(0));
+            } catch (RuntimeException e) {
+                reply = CompletableFuture.failedFuture(e);
+            }
+            reply.whenComplete((response, e) -> {
+                if (e != null || response == null || response.length > maxMessageSize) {
+                    LOG.debug("{} handler gave no usable response", protocol, e);
+                    s.reset();
+                    return;
+                }
+                s.write(LengthPrefixed.frame(response));
+                s.closeWrite();
+            });
+        }
     }
 }

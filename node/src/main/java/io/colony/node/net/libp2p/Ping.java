@@ -1,0 +1,70 @@
+package io.colony.node.net.libp2p;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code /ipfs/ping/1.0.0}: the initiator sends 32 random bytes, the responder echoes them. */
+final class Ping {
+
+    static final int SIZE = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Ping() {
+    }
+
+    /** Responder: echoes everything back, until the remote closes. */
+    static StreamHandler responder() {
+        return new StreamHandler() {
+            @Override
+            public void onData(P2pStream stream, byte[] data) {
+                stream.write(data);
+            }
+
+            @Override
+            public void onRemoteClose(P2pStream stream) {
+                stream.closeWrite();
+            }
+        };
+    }
+
+    /** Initiator: one ping; {@code rtt} completes with the round-trip time. */
+    static StreamHandler initiator(CompletableFuture<Duration> rtt) {
+        byte[] payload = new byte[SIZE];
+        RANDOM.nextBytes(payload);
+        return new StreamHandler() {
+            private final byte[] received = new byte[SIZE];
+            private int n;
+            private long start;
+
+            @Override
+            public void onOpen(P2pStream stream) {
+                start = System.nanoTime();
+                stream.write(payload);
+            }
+
+            @Override
+            public void onData(P2pStream stream, byte[] data) {
+                int take = Math.min(data.length, SIZE - n);
+                System.arraycopy(data, 0, received, n, take);
+                n += take;
+                if (n < SIZE && take == data.length) {
+                    return;
+                }
+                if (n == SIZE && data.length == take && Arrays.equals(received, payload)) {
+                    rtt.complete(Duration.ofNanos(System.nanoTime() - start));
+                    stream.closeWrite();
+                } else {
+                    rtt.completeExceptionally(new IllegalStateException("wrong ping echo"));
+                    stream.reset();
+                }
+            }
+
+            @Override
+            public void onClosed(P2pStream stream) {
+                rtt.completeExceptionally(new IllegalStateException("ping stream closed before the echo"));
+            }
+        };
+    }
+}
