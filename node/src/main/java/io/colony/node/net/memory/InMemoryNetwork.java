@@ -1,0 +1,302 @@
+package io.colony.node.net.memory;
+
+import io.colony.node.net.PeerNetwork;
+import io.colony.node.net.gossip.GossipService;
+import io.colony.node.net.gossip.MessageSigner;
+import io.colony.node.net.libp2p.pb.RPC;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link PeerNetwork} node living in an {@link InMemoryHub}: real gossipsub routing
+ * ({@link io.colony.node.net.gossip.GossipRouter}), simulated links, all timing through the hub's
+ * {@link Scheduler}. Addresses have the form {@code /memory/<id>}. Pub/sub handlers and validators
+ * receive the message author's id.
+ */
+public final class InMemoryNetwork implements PeerNetwork {
+
+    /** Largest request or response body accepted. */
+    public static final int MAX_REQUEST_SIZE = 4 * 1024 * 1024;
+    private static final String ADDRESS_PREFIX = "/memory/";
+    private static final Logger log = LoggerFactory.getLogger(InMemoryNetwork.class);
+
+    private final InMemoryHub hub;
+    private final String id;
+    private final byte[] publicKey;
+    private final Scheduler scheduler;
+    private final GossipService gossip;
+    private final Map<String, Boolean> connections = new ConcurrentHashMap<>();
+    private final Map<String, RequestHandler> handlers = new ConcurrentHashMap<>();
+    private final List<PeerListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile ConnectionGate gate = (peer, key) -> true;
+    private volatile BiConsumer<String, List<String>> peerExchange = (from, peers) -> { };
+    private volatile boolean started;
+    private volatile boolean closed;
+    private volatile Scheduler.Cancellable heartbeat;
+
+    InMemoryNetwork(InMemoryHub hub, String id, byte[] publicKey, MessageSigner signer) {
+        this.hub = hub;
+        this.id = id;
+        this.publicKey = publicKey;
+        this.scheduler = hub.scheduler();
+        this.gossip = new GossipService(id, hub.gossipConfig(), scheduler::now, hub.randomFor(id), signer,
+                new GossipService.Transport() {
+                    @Override
+                    public void send(String peer, RPC rpc) {
+                        sendRpc(peer, rpc);
+                    }
+
+                    @Override
+                    public void peerExchange(String fromPeer, String topic, List<String> peers) {
+                        peerExchange.accept(topic, peers);
+                    }
+                });
+    }
+
+    @Override
+    public String selfId() {
+        return id;
+    }
+
+    @Override
+    public void start() {
+        if (started) {
+            return;
+        }
+        hub.register(this);
+        started = true;
+        long period = gossip.config().heartbeatMillis;
+        scheduleHeartbeat(Math.floorMod(id.hashCode(), period) + 1, period);
+    }
+
+    private void scheduleHeartbeat(long delay, long period) {
+        heartbeat = scheduler.schedule(delay, () -> {
+            if (!closed) {
+                gossip.heartbeat();
+                scheduleHeartbeat(period, period);
+            }
+        });
+    }
+
+    @Override
+    public List<String> listenAddresses() {
+        return List.of(ADDRESS_PREFIX + id);
+    }
+
+    @Override
+    public CompletableFuture<String> connect(String address) {
+        String peer = address.startsWith(ADDRESS_PREFIX) ? address.substring(ADDRESS_PREFIX.length()) : null;
+        InMemoryNetwork target = peer == null ? null : hub.lookup(peer);
+        if (!started || closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("network not started"));
+        }
+        if (target == null || target == this) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no in-memory peer at " + address));
+        }
+        if (connections.containsKey(peer)) {
+            return CompletableFuture.completedFuture(peer);
+        }
+        CompletableFuture<String> result = new CompletableFuture<>();
+        if (!hub.transmit(id, peer, false, () -> target.accept(this, result))) {
+            result.completeExceptionally(new IllegalStateException("peer " + peer + " unreachable"));
+        }
+        return result;
+    }
+
+    /** Runs at the dialled node. */
+    private void accept(InMemoryNetwork initiator, CompletableFuture<String> result) {
+        if (closed || !gate.allow(initiator.id, initiator.publicKey.clone())) {
+            result.completeExceptionally(new IllegalStateException("connection refused by " + id));
+            return;
+        }
+        if (!initiator.gate.allow(id, publicKey.clone())) {
+            result.completeExceptionally(new IllegalStateException("peer " + id + " refused by the connection gate"));
+            return;
+        }
+        connected(initiator.id, initiator.publicKey, false);
+        hub.transmit(id, initiator.id, false, () -> {
+            if (initiator.closed) {
+                result.completeExceptionally(new IllegalStateException("network closed"));
+                return;
+            }
+            initiator.connected(id, publicKey, true);
+            result.complete(id);
+        });
+    }
+
+    private void connected(String peer, byte[] key, boolean outbound) {
+        if (connections.putIfAbsent(peer, outbound) != null) {
+            return;
+        }
+        gossip.addPeer(peer, outbound);
+        for (PeerListener l : listeners) {
+            l.connected(peer, key.clone());
+        }
+    }
+
+    @Override
+    public void disconnect(String peerId) {
+        if (dropped(peerId)) {
+            InMemoryNetwork target = hub.lookup(peerId);
+            if (target != null) {
+                scheduler.schedule(0, () -> target.dropped(id));
+            }
+        }
+    }
+
+    private boolean dropped(String peer) {
+        if (connections.remove(peer) == null) {
+            return false;
+        }
+        gossip.removePeer(peer);
+        for (PeerListener l : listeners) {
+            l.disconnected(peer);
+        }
+        return true;
+    }
+
+    @Override
+    public Set<String> connectedPeers() {
+        return Set.copyOf(connections.keySet());
+    }
+
+    @Override
+    public List<String> addressesOf(String peerId) {
+        return hub.lookup(peerId) == null ? List.of() : List.of(ADDRESS_PREFIX + peerId);
+    }
+
+    @Override
+    public void setConnectionGate(ConnectionGate gate) {
+        this.gate = gate;
+    }
+
+    @Override
+    public void addPeerListener(PeerListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Receives peer-exchange suggestions (topic, peer ids) from peers that pruned us. */
+    public void onPeerExchange(BiConsumer<String, List<String>> listener) {
+        this.peerExchange = listener;
+    }
+
+    @Override
+    public void subscribe(String topic, MessageValidator validator, MessageHandler handler) {
+        gossip.subscribe(topic, validator, handler);
+    }
+
+    @Override
+    public void unsubscribe(String topic) {
+        gossip.unsubscribe(topic);
+    }
+
+    @Override
+    public int publish(String topic, byte[] data) {
+        return gossip.publish(topic, data);
+    }
+
+    /** The gossip engine of this node (for metrics and tests). */
+    public GossipService gossip() {
+        return gossip;
+    }
+
+    private void sendRpc(String peer, RPC rpc) {
+        if (rpc.getSerializedSize() > gossip.config().maxRpcSize) {
+            log.warn("dropping an RPC of {} bytes to {}: over the size limit", rpc.getSerializedSize(), peer);
+            return;
+        }
+        InMemoryNetwork target = hub.lookup(peer);
+        if (target != null) {
+            hub.transmit(id, peer, true, () -> target.receiveRpc(id, rpc));
+        }
+    }
+
+    private void receiveRpc(String from, RPC rpc) {
+        if (!closed && connections.containsKey(from)) {
+            gossip.handleRpc(from, rpc);
+        }
+    }
+
+    @Override
+    public void handle(String protocol, RequestHandler handler) {
+        handlers.put(protocol, handler);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> request(String peerId, String protocol, byte[] request, Duration timeout) {
+        if (request.length > MAX_REQUEST_SIZE) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "request of " + request.length + " bytes exceeds the limit of " + MAX_REQUEST_SIZE));
+        }
+        InMemoryNetwork target = hub.lookup(peerId);
+        if (target == null || !connections.containsKey(peerId)) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected to " + peerId));
+        }
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        Scheduler.Cancellable timer = scheduler.schedule(timeout.toMillis(), () -> result.completeExceptionally(
+                new TimeoutException(protocol + " request to " + peerId + " timed out after " + timeout)));
+        result.whenComplete((r, e) -> timer.cancel());
+        byte[] body = request.clone();
+        hub.transmit(id, peerId, true, () -> target.serve(id, protocol, body, result));
+        return result;
+    }
+
+    /** Runs at the requested node; the response travels back over the link. */
+    private void serve(String from, String protocol, byte[] request, CompletableFuture<byte[]> result) {
+        RequestHandler handler = handlers.get(protocol);
+        if (closed || handler == null) {
+            reply(from, result, null, new IllegalStateException(id + " does not serve " + protocol));
+            return;
+        }
+        CompletableFuture<byte[]> response;
+        try {
+            response = handler.handle(from, request);
+        } catch (RuntimeException e) {
+            response = CompletableFuture.failedFuture(e);
+        }
+        response.whenComplete((r, e) -> {
+            if (e == null && r != null && r.length > MAX_REQUEST_SIZE) {
+                reply(from, result, null, new IllegalStateException("response over the size limit"));
+            } else {
+                reply(from, result, r == null ? null : r.clone(),
+                        e != null ? new IllegalStateException(protocol + " failed at " + id + ": " + e.getMessage())
+                                : null);
+            }
+        });
+    }
+
+    private void reply(String to, CompletableFuture<byte[]> result, byte[] response, Throwable error) {
+        hub.transmit(id, to, true, () -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(response == null ? new byte[0] : response);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Scheduler.Cancellable h = heartbeat;
+        if (h != null) {
+            h.cancel();
+        }
+        for (String peer : connectedPeers()) {
+            disconnect(peer);
+        }
+        hub.unregister(this);
+    }
+}
