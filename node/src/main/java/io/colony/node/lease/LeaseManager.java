@@ -1,0 +1,226 @@
+package io.colony.node.lease;
+
+import io.colony.node.ledger.Ledger;
+import io.colony.node.ledger.ProcessSummary;
+import io.colony.protocol.Hex;
+import io.colony.protocol.ProcessState;
+import io.colony.protocol.Records;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.nio.ByteBuffer;
+
+/**
+ * Lease logic of one executor. Pure and deterministic: no threads, no clock (time is an argument), no
+ * signing (it returns bodies to sign). Not thread-safe.
+ *
+ * <p>Cycle: {@link #poll} claims WAITING processes while capacity is free ({@code leaseUntil = now +
+ * lease}); once the ledger shows the claim as ours and the settle delay has passed it emits
+ * {@link LeaseAction.Start}; it renews every {@code renewEveryMs}; it emits {@link LeaseAction.Stop} when
+ * the ledger says the attempt is no longer ours (lease lost, cancelled, failed), when maxexectime is
+ * reached, or when the last confirmed lease end minus the safety margin is reached (renewals not
+ * confirmed). {@link #finished} turns a process's exit into a Close body. See {@link LeaseConfig} for the
+ * clock-skew margin this gives.
+ */
+public final class LeaseManager {
+    /** Most characters of output or errors put into one Close record; the rest is cut. */
+    public static final int MAX_CLOSE_CHARS = 256 * 1024;
+
+    private final byte[] colony;
+    private final String executorId;
+    private final String executorName;
+    private final String executorType;
+    private final LeaseConfig config;
+    private final Map<ByteBuffer, Lease> leases = new LinkedHashMap<>();
+    private int capacity;
+
+    /** A claimed or running attempt. */
+    private static final class Lease {
+        final byte[] processId;
+        final int attempt;
+        final long claimedAt;
+        boolean started;
+        long confirmedUntil;
+        long lastRenewAt;
+
+        Lease(byte[] processId, int attempt, long claimedAt) {
+            this.processId = processId;
+            this.attempt = attempt;
+            this.claimedAt = claimedAt;
+            this.lastRenewAt = claimedAt;
+        }
+    }
+
+    /**
+     * @param colonyId the colony id
+     * @param executorKey this executor's public key (the signer of its records)
+     * @param executorName this executor's name
+     * @param executorType this executor's type
+     * @param capacity most processes claimed or running at once
+     * @param config timing
+     */
+    public LeaseManager(byte[] colonyId, byte[] executorKey, String executorName, String executorType, int capacity,
+                        LeaseConfig config) {
+        this.colony = colonyId.clone();
+        this.executorId = Hex.encode(executorKey);
+        this.executorName = executorName;
+        this.executorType = executorType;
+        this.capacity = capacity;
+        this.config = config;
+    }
+
+    /** Changes the capacity (running processes above it are not stopped). */
+    public void setCapacity(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Claimed or running attempts. */
+    public int active() {
+        return leases.size();
+    }
+
+    /** True if this executor holds (claimed or running) the process. */
+    public boolean holds(byte[] processId) {
+        return leases.containsKey(ByteBuffer.wrap(processId));
+    }
+
+    /**
+     * Decides what to do at {@code nowMs}: starts, stops, renewals, then new claims for free capacity.
+     * Call it periodically (at least every {@code renewEveryMs / 2}) and after every ledger change.
+     */
+    public List<LeaseAction> poll(Ledger ledger, long nowMs) {
+        List<LeaseAction> actions = new ArrayList<>();
+        for (Iterator<Lease> it = leases.values().iterator(); it.hasNext(); ) {
+            Lease l = it.next();
+            ProcessSummary s = ledger.summary(l.processId).orElse(null);
+            if (l.started ? running(l, s, nowMs, actions) : claimed(l, s, nowMs, actions)) {
+                it.remove();
+            }
+        }
+        int free = capacity - leases.size();
+        if (free > 0) {
+            for (ProcessSummary s : ledger.claimable(executorType, executorName, nowMs, free + leases.size())) {
+                if (free == 0) {
+                    break;
+                }
+                if (holds(s.processId())) {
+                    continue;
+                }
+                Lease l = new Lease(s.processId(), s.attempt() + 1, nowMs);
+                leases.put(ByteBuffer.wrap(l.processId), l);
+                actions.add(new LeaseAction.Sign(l.processId, l.attempt, Records.claim(colony, nowMs, l.processId,
+                        l.attempt, executorName, executorType, nowMs + config.leaseMs())));
+                free--;
+            }
+        }
+        return actions;
+    }
+
+    /** Handles a claimed, not yet started attempt; true to forget it. */
+    private boolean claimed(Lease l, ProcessSummary s, long now, List<LeaseAction> actions) {
+        if (isMine(l, s)) {
+            if (now < l.claimedAt + config.settleMs()) {
+                return false;
+            }
+            l.started = true;
+            l.confirmedUntil = s.leaseUntilMs();
+            actions.add(new LeaseAction.Start(l.processId, l.attempt));
+            return running(l, s, now, actions);
+        }
+        boolean lost = s != null && (s.state().isFinal() || s.attempt() >= l.attempt);
+        return lost || now >= l.claimedAt + config.claimTimeoutMs();
+    }
+
+    /** Handles a running attempt; true to forget it. */
+    private boolean running(Lease l, ProcessSummary s, long now, List<LeaseAction> actions) {
+        if (!isMine(l, s)) {
+            actions.add(new LeaseAction.Stop(l.processId, l.attempt, lostReason(s)));
+            return true;
+        }
+        if (config.confirmFromLedger() && s.leaseUntilMs() > l.confirmedUntil) {
+            l.confirmedUntil = s.leaseUntilMs();
+        }
+        if (now >= l.confirmedUntil - config.safetyMarginMs()) {
+            actions.add(new LeaseAction.Stop(l.processId, l.attempt, "lease renewals not confirmed"));
+            return true;
+        }
+        if (s.maxExecMs() > 0 && now >= s.startedMs() + s.maxExecMs()) {
+            actions.add(new LeaseAction.Stop(l.processId, l.attempt, "maxexectime exceeded"));
+            return true;
+        }
+        long until = now + config.leaseMs();
+        if (now >= l.lastRenewAt + config.renewEveryMs() && until > s.leaseUntilMs() && now < s.leaseUntilMs()) {
+            l.lastRenewAt = now;
+            actions.add(new LeaseAction.Sign(l.processId, l.attempt,
+                    Records.renew(colony, now, l.processId, l.attempt, until)));
+        }
+        return false;
+    }
+
+    private boolean isMine(Lease l, ProcessSummary s) {
+        return s != null && s.state() == ProcessState.RUNNING && s.attempt() == l.attempt
+                && executorId.equals(s.executorId());
+    }
+
+    private static String lostReason(ProcessSummary s) {
+        if (s == null) {
+            return "process unknown";
+        }
+        return switch (s.state()) {
+            case FAILED -> "process failed or was cancelled";
+            case SUCCESS -> "process already succeeded";
+            case WAITING -> "lease expired";
+            case RUNNING -> "attempt " + s.attempt() + " belongs to another executor";
+        };
+    }
+
+    /**
+     * A renewal of attempt {@code attempt} up to {@code leaseUntilMs} was confirmed (e.g. acknowledged by
+     * peers); the process may run until that time minus the safety margin.
+     */
+    public void renewalConfirmed(byte[] processId, int attempt, long leaseUntilMs) {
+        Lease l = leases.get(ByteBuffer.wrap(processId));
+        if (l != null && l.attempt == attempt && leaseUntilMs > l.confirmedUntil) {
+            l.confirmedUntil = leaseUntilMs;
+        }
+    }
+
+    /**
+     * The process exited: returns the Close body to sign (empty if the attempt is no longer held, e.g.
+     * after a Stop). Output and errors are cut to {@link #MAX_CLOSE_CHARS} characters each.
+     */
+    public List<LeaseAction> finished(byte[] processId, boolean success, List<String> output, List<String> errors,
+                                      long nowMs) {
+        Lease l = leases.get(ByteBuffer.wrap(processId));
+        if (l == null || !l.started) {
+            return List.of();
+        }
+        leases.remove(ByteBuffer.wrap(processId));
+        return List.of(new LeaseAction.Sign(processId, l.attempt, Records.close(colony, nowMs, processId, l.attempt,
+                success, cut(output), cut(errors))));
+    }
+
+    /** Ids of the processes currently held (claimed or running). */
+    public List<byte[]> held() {
+        List<byte[]> out = new ArrayList<>();
+        leases.values().forEach(l -> out.add(Arrays.copyOf(l.processId, l.processId.length)));
+        return out;
+    }
+
+    private static List<String> cut(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        long total = 0;
+        for (String line : lines) {
+            if (total + line.length() > MAX_CLOSE_CHARS) {
+                out.add("... " + (lines.size() - out.size()) + " more lines cut");
+                break;
+            }
+            total += line.length();
+            out.add(line);
+        }
+        return out;
+    }
+}

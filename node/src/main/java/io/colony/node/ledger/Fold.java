@@ -1,0 +1,250 @@
+package io.colony.node.ledger;
+
+import io.colony.node.ledger.Membership.Member;
+import io.colony.protocol.DecodedRecord;
+import io.colony.protocol.ProcessState;
+import io.colony.protocol.pb.Cancel;
+import io.colony.protocol.pb.Claim;
+import io.colony.protocol.pb.Close;
+import io.colony.protocol.pb.Fail;
+import io.colony.protocol.pb.FunctionSpec;
+import io.colony.protocol.pb.Renew;
+import java.util.Map;
+
+/**
+ * The transition rules: folds one record, at its place in (timestamp, id) order, into a process's
+ * state. A record whose transition is not valid there is a no-op ("ignored: why"). Pure.
+ */
+final class Fold {
+    private final LedgerConfig config;
+    private final Membership membership;
+    private final Map<String, String> interned;
+
+    Fold(LedgerConfig config, Membership membership, Map<String, String> interned) {
+        this.config = config;
+        this.membership = membership;
+        this.interned = interned;
+    }
+
+    /** Folds {@code r} (signed by {@code signer}) into {@code p}; reports to {@code sink} if not null. */
+    void step(Proc p, DecodedRecord r, Member signer, FoldSink sink) {
+        ProcessState before = p.state;
+        String detail = apply(p, r, signer, sink);
+        if (detail == null) {
+            detail = before == p.state ? "ok" : (before == null ? "new" : before.name()) + " -> " + p.state;
+        }
+        if (r.timestampMs() > p.lastTs) {
+            p.lastTs = r.timestampMs();
+        }
+        if (sink != null) {
+            sink.event(r, signer, detail);
+        }
+    }
+
+    private String apply(Proc p, DecodedRecord r, Member signer, FoldSink sink) {
+        long ts = r.timestampMs();
+        if (!membership.valid(signer, ts)) {
+            return "ignored: signer is not a member at this time";
+        }
+        if (p.state == null) {
+            return switch (r.kind()) {
+                case SUBMIT -> submit(p, r.record().getSubmit().getSpec(), signer, ts);
+                case SUBMIT_WORKFLOW -> submit(p, r.record().getWorkflow().getSpecs(indexIn(p, r)), signer, ts);
+                default -> "ignored: before the submit";
+            };
+        }
+        if (p.state.isFinal()) {
+            return "ignored: process is already " + p.state;
+        }
+        return switch (r.kind()) {
+            case CLAIM -> claim(p, r.record().getClaim(), signer, ts, sink);
+            case RENEW -> renew(p, r.record().getRenew(), signer, ts);
+            case CLOSE -> close(p, r.record().getClose(), signer, ts, sink);
+            case FAIL -> fail(p, r.record().getFail(), ts, sink);
+            case CANCEL -> cancel(p, r.record().getCancel(), signer, ts, sink);
+            default -> "ignored: duplicate submit";
+        };
+    }
+
+    private static int indexIn(Proc p, DecodedRecord r) {
+        for (int i = 0; i < r.processIds().size(); i++) {
+            if (IdKey.of(r.processIds().get(i)).equals(p.id)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("workflow record does not contain process");
+    }
+
+    private String submit(Proc p, FunctionSpec spec, Member signer, long ts) {
+        p.executorType = interned.computeIfAbsent(spec.getConditions().getExecutortype(), k -> k);
+        p.executorNames = spec.getConditions().getExecutornamesCount() == 0 ? null
+                : spec.getConditions().getExecutornamesList().toArray(new String[0]);
+        p.maxRetries = spec.getMaxretries();
+        p.priority = spec.getPriority();
+        p.maxWaitMs = Math.max(0, spec.getMaxwaittime()) * 1000;
+        p.maxExecMs = Math.max(0, spec.getMaxexectime()) * 1000;
+        p.submitter = signer;
+        p.submittedMs = ts;
+        p.state = ProcessState.WAITING;
+        p.attempt = 0;
+        p.waitingSince = ts;
+        return null;
+    }
+
+    private String claim(Proc p, Claim c, Member signer, long ts, FoldSink sink) {
+        if (p.state != ProcessState.WAITING) {
+            return "ignored: claim while " + p.state;
+        }
+        if (c.getAttempt() != p.attempt + 1) {
+            return "ignored: claims attempt " + c.getAttempt() + ", next is " + (p.attempt + 1);
+        }
+        if (c.getAttempt() > p.maxRetries + 1) {
+            return "ignored: no attempts left";
+        }
+        if (!c.getExecutorType().equals(p.executorType)) {
+            return "ignored: executor type " + c.getExecutorType() + " is not " + p.executorType;
+        }
+        if (!nameAllowed(p, c.getExecutorName())) {
+            return "ignored: executor name " + c.getExecutorName() + " is not allowed";
+        }
+        if (p.deps != null) {
+            for (Proc d : p.deps) {
+                if (d.state != ProcessState.SUCCESS || d.endedAt > ts) {
+                    return "ignored: a dependency has not succeeded";
+                }
+            }
+        }
+        long lease = c.getLeaseUntilMs() - ts;
+        if (lease <= 0 || lease > config.maxLeaseMs()) {
+            return "ignored: lease of " + lease + " ms is not in (0, " + config.maxLeaseMs() + "]";
+        }
+        p.state = ProcessState.RUNNING;
+        p.attempt = c.getAttempt();
+        p.executor = signer;
+        p.executorName = c.getExecutorName();
+        p.startedAt = ts;
+        p.leaseUntil = c.getLeaseUntilMs();
+        if (sink != null) {
+            sink.claimed(p.attempt, signer);
+        }
+        return null;
+    }
+
+    static boolean nameAllowed(Proc p, String name) {
+        if (p.executorNames == null) {
+            return true;
+        }
+        for (String n : p.executorNames) {
+            if (n.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String holderCheck(Proc p, int attempt, Member signer) {
+        if (p.state != ProcessState.RUNNING) {
+            return "ignored: process is " + p.state;
+        }
+        if (attempt != p.attempt) {
+            return "ignored: attempt " + attempt + " is not the current attempt " + p.attempt;
+        }
+        if (signer != p.executor) {
+            return "ignored: signer is not the executor of attempt " + attempt;
+        }
+        return null;
+    }
+
+    private String renew(Proc p, Renew r, Member signer, long ts) {
+        String bad = holderCheck(p, r.getAttempt(), signer);
+        if (bad != null) {
+            return bad;
+        }
+        if (ts >= p.leaseUntil) {
+            return "ignored: renewed after the lease ended";
+        }
+        if (r.getLeaseUntilMs() <= p.leaseUntil) {
+            return "ignored: does not extend the lease";
+        }
+        if (r.getLeaseUntilMs() - ts > config.maxLeaseMs()) {
+            return "ignored: lease longer than " + config.maxLeaseMs() + " ms";
+        }
+        p.leaseUntil = r.getLeaseUntilMs();
+        return "lease until " + p.leaseUntil;
+    }
+
+    private String close(Proc p, Close c, Member signer, long ts, FoldSink sink) {
+        String bad = holderCheck(p, c.getAttempt(), signer);
+        if (bad != null) {
+            return bad;
+        }
+        if (ts > p.leaseUntil + config.graceMs()) {
+            return "ignored: closed after the lease ended";
+        }
+        if (c.getSuccess()) {
+            p.state = ProcessState.SUCCESS;
+            p.endedAt = ts;
+            p.leaseUntil = 0;
+            if (sink != null) {
+                sink.output(c.getOutputList());
+            }
+            return null;
+        }
+        if (sink != null) {
+            c.getErrorsList().forEach(sink::error);
+            if (c.getErrorsCount() == 0) {
+                sink.error("attempt " + p.attempt + " failed");
+            }
+        }
+        failAttempt(p, ts);
+        return null;
+    }
+
+    private String fail(Proc p, Fail f, long ts, FoldSink sink) {
+        if (f.getAttempt() != p.attempt) {
+            return "ignored: attempt " + f.getAttempt() + " is not the current attempt " + p.attempt;
+        }
+        if (p.state == ProcessState.WAITING) {
+            if (p.maxWaitMs <= 0 || ts < p.waitingSince + p.maxWaitMs) {
+                return "ignored: maxwaittime has not passed";
+            }
+            p.state = ProcessState.FAILED;
+            p.endedAt = ts;
+        } else {
+            boolean leaseExpired = ts >= p.leaseUntil + config.graceMs();
+            boolean execExceeded = p.maxExecMs > 0 && ts >= p.startedAt + p.maxExecMs + config.graceMs();
+            if (!leaseExpired && !execExceeded) {
+                return "ignored: lease still valid and maxexectime not exceeded";
+            }
+            failAttempt(p, ts);
+        }
+        if (sink != null) {
+            sink.error(f.getReason());
+        }
+        return null;
+    }
+
+    private String cancel(Proc p, Cancel c, Member signer, long ts, FoldSink sink) {
+        if (signer != p.submitter && signer != membership.owner()) {
+            return "ignored: only the submitter or the owner may cancel";
+        }
+        p.state = ProcessState.FAILED;
+        p.endedAt = ts;
+        p.leaseUntil = 0;
+        if (sink != null) {
+            sink.error("cancelled: " + c.getReason());
+        }
+        return null;
+    }
+
+    private static void failAttempt(Proc p, long ts) {
+        p.leaseUntil = 0;
+        if (p.attemptsLeft()) {
+            p.state = ProcessState.WAITING;
+            p.waitingSince = ts;
+        } else {
+            p.state = ProcessState.FAILED;
+            p.endedAt = ts;
+        }
+    }
+}

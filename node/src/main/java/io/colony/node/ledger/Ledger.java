@@ -1,0 +1,664 @@
+package io.colony.node.ledger;
+
+import io.colony.node.ledger.Membership.Member;
+import io.colony.node.store.RecordStore;
+import io.colony.protocol.DecodedRecord;
+import io.colony.protocol.Hex;
+import io.colony.protocol.Ids;
+import io.colony.protocol.InvalidInputException;
+import io.colony.protocol.ProcessState;
+import io.colony.protocol.ProcessView;
+import io.colony.protocol.RecordKind;
+import io.colony.protocol.Records;
+import io.colony.protocol.pb.Record;
+import io.colony.protocol.pb.SignedRecord;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicated ledger of one colony: a deterministic state machine over the set of authentic signed
+ * records. No threads, no wall clock (time is an argument), not thread-safe: one owner thread calls it.
+ *
+ * <p><b>Determinism.</b> Every authentic record is kept (in the {@link RecordStore}); a process's state
+ * is the fold of its records sorted by (timestamp, record id) under the rules of {@code Fold}; a record
+ * that is not a valid transition at its place is kept as a no-op ("ignored" in the history). A record
+ * that sorts before the latest one of its process re-folds the process from the store, so the result
+ * does not depend on arrival order. Duplicates are idempotent.
+ *
+ * <p><b>What is refused</b> (not kept): records of another colony, records stamped more than
+ * {@link LedgerConfig#maxFutureSkewMs()} after {@code now} (sync offers them again later), bad
+ * signatures, Admit/Revoke not signed by the owner, process records beyond
+ * {@link LedgerConfig#maxRecordsPerProcess()}, log records older than dropped log lines.
+ *
+ * <p><b>What is held</b> (in memory, bounded by {@link LedgerConfig#maxHeldRecords()}, not durable): records
+ * whose process's Submit is unknown, and records whose signer is not a member at the record's timestamp
+ * as far as we know yet (an Admit may arrive later during sync). Held records are retried when the Submit
+ * or any Admit/Revoke arrives; the oldest are dropped when the buffer is full.
+ *
+ * <p><b>Membership.</b> The colony id is the owner's public key. A record counts only if its signer is
+ * the owner or admitted, not expired and not revoked at the record's timestamp. A Revoke arriving late
+ * re-folds every process with records at or after its timestamp, so the revoked member's later records
+ * become no-ops.
+ *
+ * <p><b>Workflows.</b> A SubmitWorkflow creates one process per spec; a member may be claimed only once
+ * every dependency succeeded at or before the claim's timestamp. When a process's outcome changes, its
+ * dependents are re-folded.
+ *
+ * <p><b>Memory.</b> About 250 bytes per process in the heap (spec bodies, outputs, history and logs stay
+ * in the store and are re-folded on demand by {@link #get(byte[])}).
+ */
+public final class Ledger {
+    private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
+    private static final byte[] MEMBERSHIP_ID = new byte[Ids.ID_BYTES];
+    private static final Comparator<Proc> ASSIGNMENT_ORDER = Comparator.<Proc>comparingInt(p -> -p.priority)
+            .thenComparingLong(p -> p.waitingSince).thenComparing(p -> p.id);
+
+    private final byte[] colony;
+    private final LedgerConfig config;
+    private final RecordStore store;
+    private final Membership membership;
+    private final Fold fold;
+    private final Map<String, String> interned = new HashMap<>();
+    private final Map<IdKey, Proc> procs = new HashMap<>();
+    private final Map<String, TreeSet<Proc>> waiting = new HashMap<>();
+    private final Set<Proc> running = new HashSet<>();
+    private final long[] counts = new long[ProcessState.values().length];
+    private final HeldRecords held;
+    private int membershipRecords;
+    private long membershipXorHigh;
+    private long membershipXorLow;
+
+    /**
+     * Opens the ledger of colony {@code colonyId} over {@code store}, rebuilding the state from the
+     * records already stored.
+     */
+    public Ledger(byte[] colonyId, LedgerConfig config, RecordStore store) {
+        if (colonyId.length != Ids.ID_BYTES) {
+            throw new IllegalArgumentException("colony id must be 32 bytes");
+        }
+        this.colony = colonyId.clone();
+        this.config = config;
+        this.store = store;
+        this.membership = new Membership(colonyId);
+        this.fold = new Fold(config, membership, interned);
+        this.held = new HeldRecords(config.maxHeldRecords());
+        rebuild();
+    }
+
+    /** The colony id (the owner's public key). */
+    public byte[] colonyId() {
+        return colony.clone();
+    }
+
+    /** The configuration. */
+    public LedgerConfig config() {
+        return config;
+    }
+
+    // ------------------------------------------------------------------ input
+
+    /** Verifies, applies and durably stores one record. */
+    public ApplyResult apply(SignedRecord record, long nowMs) {
+        return applyAll(List.of(record), nowMs);
+    }
+
+    /** Verifies each record's signature, then applies the valid ones with one durable commit. */
+    public ApplyResult applyAll(List<SignedRecord> records, long nowMs) {
+        List<DecodedRecord> ok = new ArrayList<>(records.size());
+        Outcome[] early = new Outcome[records.size()];
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                ok.add(Records.open(records.get(i)));
+            } catch (InvalidInputException e) {
+                early[i] = new Outcome(safeId(records.get(i)), Outcome.Status.REFUSED, e.rule());
+            }
+        }
+        ApplyResult applied = applyVerified(ok, nowMs);
+        List<Outcome> outcomes = new ArrayList<>(records.size());
+        int j = 0;
+        for (Outcome e : early) {
+            outcomes.add(e != null ? e : applied.outcomes().get(j++));
+        }
+        return new ApplyResult(outcomes, applied.changes());
+    }
+
+    /**
+     * Applies records whose signatures the caller already verified (e.g. in parallel, with
+     * {@link Records#open(SignedRecord)}), then commits the store once: when this returns, every record
+     * with a stored outcome is durable.
+     */
+    public ApplyResult applyVerified(List<DecodedRecord> records, long nowMs) {
+        Batch batch = new Batch();
+        List<Outcome> outcomes = new ArrayList<>(records.size());
+        for (DecodedRecord r : records) {
+            outcomes.add(ingest(r, nowMs, batch));
+        }
+        store.commit();
+        return new ApplyResult(outcomes, batch.changes());
+    }
+
+    /**
+     * The Fail records that are due at {@code nowMs} (maxwaittime passed, lease expired, maxexectime
+     * exceeded), as unsigned bodies stamped {@code nowMs}: the node signs, applies and publishes them.
+     * Every node may propose the same Fail; the first in fold order wins and the others are no-ops.
+     */
+    public List<Record> tick(long nowMs) {
+        List<Record> due = new ArrayList<>();
+        for (TreeSet<Proc> set : waiting.values()) {
+            for (Proc p : set) {
+                if (p.maxWaitMs > 0 && nowMs >= p.waitingSince + p.maxWaitMs) {
+                    due.add(Records.fail(colony, nowMs, p.id.bytes(), p.attempt,
+                            "maxwaittime of " + p.maxWaitMs / 1000 + " s exceeded", true));
+                }
+            }
+        }
+        for (Proc p : running) {
+            boolean last = p.attempt >= p.maxRetries + 1;
+            if (nowMs >= p.leaseUntil + config.graceMs()) {
+                due.add(Records.fail(colony, nowMs, p.id.bytes(), p.attempt,
+                        "lease of attempt " + p.attempt + " expired", last));
+            } else if (p.maxExecMs > 0 && nowMs >= p.startedAt + p.maxExecMs + config.graceMs()) {
+                due.add(Records.fail(colony, nowMs, p.id.bytes(), p.attempt,
+                        "maxexectime of " + p.maxExecMs / 1000 + " s exceeded in attempt " + p.attempt, last));
+            }
+        }
+        return due;
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    /** Full view of a process (re-folded from the store, with history), if known. */
+    public Optional<ProcessView> get(byte[] processId) {
+        Proc p = procs.get(IdKey.of(processId));
+        if (p == null || p.state == null) {
+            return Optional.empty();
+        }
+        return Optional.of(view(p).build(p));
+    }
+
+    /**
+     * Full view of a process by its text id.
+     *
+     * @throws InvalidInputException if the id is not 64 hex characters
+     */
+    public Optional<ProcessView> get(String processId) {
+        return get(Ids.parseProcessId(processId));
+    }
+
+    /** Compact state of a process, if known. */
+    public Optional<ProcessSummary> summary(byte[] processId) {
+        Proc p = procs.get(IdKey.of(processId));
+        return p == null || p.state == null ? Optional.empty() : Optional.of(p.summary());
+    }
+
+    /** Up to {@code limit} processes in {@code state} (any state if null), newest submission first. */
+    public List<ProcessView> list(ProcessState state, int limit) {
+        Comparator<Proc> newestFirst = Comparator.<Proc>comparingLong(p -> p.submittedMs).thenComparing(p -> p.id);
+        PriorityQueue<Proc> top = new PriorityQueue<>(newestFirst);
+        for (Proc p : procs.values()) {
+            if (p.state != null && (state == null || p.state == state)) {
+                top.add(p);
+                if (top.size() > limit) {
+                    top.poll();
+                }
+            }
+        }
+        List<Proc> sorted = new ArrayList<>(top);
+        sorted.sort(newestFirst.reversed());
+        List<ProcessView> out = new ArrayList<>(sorted.size());
+        for (Proc p : sorted) {
+            out.add(view(p).build(p));
+        }
+        return out;
+    }
+
+    /** Every WAITING process an executor of this type and name may claim now, in assignment order. */
+    public List<ProcessSummary> claimable(String executorType, String executorName, long nowMs) {
+        return claimable(executorType, executorName, nowMs, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The first {@code limit} WAITING processes an executor may claim now, in assignment order: priority
+     * descending, then waiting since ascending, then id. Skips processes whose dependencies have not
+     * succeeded, that name other executors, or whose maxwaittime has passed.
+     */
+    public List<ProcessSummary> claimable(String executorType, String executorName, long nowMs, int limit) {
+        TreeSet<Proc> set = waiting.get(executorType);
+        List<ProcessSummary> out = new ArrayList<>();
+        if (set == null) {
+            return out;
+        }
+        for (Proc p : set) {
+            if (out.size() >= limit) {
+                break;
+            }
+            if (Fold.nameAllowed(p, executorName) && depsDone(p)
+                    && (p.maxWaitMs <= 0 || nowMs < p.waitingSince + p.maxWaitMs)) {
+                out.add(p.summary());
+            }
+        }
+        return out;
+    }
+
+    private static boolean depsDone(Proc p) {
+        if (p.deps != null) {
+            for (Proc d : p.deps) {
+                if (d.state != ProcessState.SUCCESS) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Number of processes per state. */
+    public Map<ProcessState, Long> counts() {
+        Map<ProcessState, Long> m = new EnumMap<>(ProcessState.class);
+        for (ProcessState s : ProcessState.values()) {
+            m.put(s, counts[s.ordinal()]);
+        }
+        return m;
+    }
+
+    /** Number of known processes. */
+    public int size() {
+        return procs.size();
+    }
+
+    /** Records held in memory, waiting for a Submit or an Admit. */
+    public int heldCount() {
+        return held.size();
+    }
+
+    /** The stored non-log records of a process in fold order (empty if unknown). */
+    public List<SignedRecord> records(byte[] processId) {
+        return procs.containsKey(IdKey.of(processId)) ? store.byProcess(processId) : List.of();
+    }
+
+    /** Ids of every stored record of a process, log records included (for anti-entropy). */
+    public List<byte[]> recordIds(byte[] processId) {
+        List<byte[]> ids = new ArrayList<>();
+        if (Arrays.equals(processId, MEMBERSHIP_ID)) {
+            store.membership().forEach(s -> ids.add(Records.recordId(s)));
+            return ids;
+        }
+        records(processId).forEach(s -> ids.add(Records.recordId(s)));
+        if (procs.containsKey(IdKey.of(processId))) {
+            store.logsOf(processId).forEach(s -> ids.add(Records.recordId(s)));
+        }
+        return ids;
+    }
+
+    /** The stored record with this id. */
+    public Optional<SignedRecord> record(byte[] recordId) {
+        return store.get(recordId);
+    }
+
+    /** Log lines of a process from the executors of their attempts, oldest first. */
+    public LogView logs(byte[] processId) {
+        Proc p = procs.get(IdKey.of(processId));
+        if (p == null || p.state == null) {
+            return new LogView(List.of(), 0);
+        }
+        ViewBuilder v = view(p);
+        List<String> lines = new ArrayList<>();
+        for (SignedRecord s : store.logsOf(processId)) {
+            DecodedRecord d = Records.decode(s);
+            Member ex = v.executors.get(d.attempt());
+            if (ex != null && Arrays.equals(ex.key, d.signer())) {
+                lines.addAll(d.record().getLog().getLinesList());
+            }
+        }
+        return new LogView(lines, p.droppedLines);
+    }
+
+    /**
+     * Anti-entropy summary: one digest per process plus one for the membership records (process id all
+     * zeros). Compare with a peer's and fetch {@link #recordIds(byte[])} where they differ.
+     */
+    public List<ProcessDigest> digests() {
+        List<ProcessDigest> out = new ArrayList<>(procs.size() + 1);
+        out.add(new ProcessDigest(MEMBERSHIP_ID.clone(), membershipRecords, membershipXorHigh, membershipXorLow));
+        for (Proc p : procs.values()) {
+            out.add(new ProcessDigest(p.id.bytes(), p.records + p.logRecords, p.xorHigh, p.xorLow));
+        }
+        return out;
+    }
+
+    /** True if {@code memberKey} may sign records at {@code atMs}. */
+    public boolean isMember(byte[] memberKey, long atMs) {
+        return membership.valid(membership.find(memberKey), atMs);
+    }
+
+    /** True if {@code memberKey} is the colony owner. */
+    public boolean isOwner(byte[] memberKey) {
+        return Arrays.equals(memberKey, colony);
+    }
+
+    // ------------------------------------------------------------------ ingest
+
+    private Outcome ingest(DecodedRecord r, long now, Batch batch) {
+        String rid = r.idText();
+        if (!Arrays.equals(r.record().getColony().toByteArray(), colony)) {
+            return refused(rid, "record of another colony");
+        }
+        if (r.timestampMs() > now + config.maxFutureSkewMs()) {
+            return refused(rid, "timestamp more than " + config.maxFutureSkewMs() + " ms in the future");
+        }
+        if (store.contains(r.id())) {
+            return new Outcome(rid, Outcome.Status.DUPLICATE, "");
+        }
+        if (r.kind().isMembership()) {
+            if (!isOwner(r.signer())) {
+                return refused(rid, "membership records must be signed by the owner");
+            }
+            return ingestMembership(r, now, batch);
+        }
+        Member signer = membership.find(r.signer());
+        if (!membership.valid(signer, r.timestampMs())) {
+            held.holdStranger(r);
+            return new Outcome(rid, Outcome.Status.HELD, "signer is not a member at the record's time (yet)");
+        }
+        if (r.kind() == RecordKind.SUBMIT || r.kind() == RecordKind.SUBMIT_WORKFLOW) {
+            return ingestSubmit(r, signer, now, batch);
+        }
+        IdKey pid = IdKey.of(r.processId());
+        Proc p = procs.get(pid);
+        if (p == null) {
+            held.holdOrphan(pid, r);
+            return new Outcome(rid, Outcome.Status.HELD, "process not known yet");
+        }
+        if (r.kind() == RecordKind.LOG) {
+            return ingestLog(p, r);
+        }
+        if (p.records >= config.maxRecordsPerProcess()) {
+            return refused(rid, "process already has " + config.maxRecordsPerProcess() + " records");
+        }
+        store.put(r);
+        p.records++;
+        p.addToDigest(IdKey.of(r.id()));
+        if (r.timestampMs() > p.lastTs) {
+            step(p, r, signer, batch);
+        } else {
+            refold(p, batch);
+        }
+        return accepted(rid);
+    }
+
+    private Outcome ingestSubmit(DecodedRecord r, Member signer, long now, Batch batch) {
+        store.put(r);
+        IdKey rid = IdKey.of(r.id());
+        List<Proc> created = new ArrayList<>(r.processIds().size());
+        for (byte[] id : r.processIds()) {
+            Proc p = new Proc(IdKey.of(id));
+            procs.put(p.id, p);
+            p.records = 1;
+            p.addToDigest(rid);
+            created.add(p);
+        }
+        if (r.kind() == RecordKind.SUBMIT_WORKFLOW) {
+            link(created, r);
+        }
+        for (Proc p : created) {
+            step(p, r, signer, batch);
+        }
+        for (Proc p : created) {
+            for (DecodedRecord o : held.releaseOrphans(p.id)) {
+                ingest(o, now, batch);
+            }
+        }
+        return accepted(r.idText());
+    }
+
+    private void link(List<Proc> members, DecodedRecord workflow) {
+        Map<String, Proc> byName = new HashMap<>();
+        var specs = workflow.record().getWorkflow().getSpecsList();
+        for (int i = 0; i < specs.size(); i++) {
+            byName.put(specs.get(i).getNodename(), members.get(i));
+        }
+        Map<Proc, List<Proc>> dependents = new HashMap<>();
+        for (int i = 0; i < specs.size(); i++) {
+            var depNames = specs.get(i).getConditions().getDependenciesList();
+            if (!depNames.isEmpty()) {
+                Proc child = members.get(i);
+                child.deps = depNames.stream().map(byName::get).toArray(Proc[]::new);
+                for (Proc parent : child.deps) {
+                    dependents.computeIfAbsent(parent, k -> new ArrayList<>()).add(child);
+                }
+            }
+        }
+        dependents.forEach((parent, kids) -> parent.dependents = kids.toArray(new Proc[0]));
+    }
+
+    private Outcome ingestMembership(DecodedRecord r, long now, Batch batch) {
+        store.put(r);
+        membership.add(r);
+        membershipRecords++;
+        IdKey rid = IdKey.of(r.id());
+        membershipXorHigh ^= rid.a();
+        membershipXorLow ^= rid.b();
+        for (Proc p : List.copyOf(procs.values())) {
+            if (p.lastTs >= r.timestampMs()) {
+                refold(p, batch);
+            }
+        }
+        for (DecodedRecord s : held.releaseStrangers()) {
+            ingest(s, now, batch);
+        }
+        return accepted(r.idText());
+    }
+
+    private Outcome ingestLog(Proc p, DecodedRecord r) {
+        var log = r.record().getLog();
+        if (log.getLinesCount() == 0) {
+            return refused(r.idText(), "log record without lines");
+        }
+        if (r.timestampMs() < p.logFloorTs) {
+            return refused(r.idText(), "older than log lines already dropped");
+        }
+        store.put(r);
+        p.logRecords++;
+        p.logLines += log.getLinesCount();
+        p.logBytes += chars(log.getLinesList());
+        p.addToDigest(IdKey.of(r.id()));
+        if (p.logLines > config.maxLogLines() || p.logBytes > config.maxLogBytes()) {
+            trimLogs(p);
+        }
+        return accepted(r.idText());
+    }
+
+    /** Drops the oldest log records until the process is under 90% of both caps. */
+    private void trimLogs(Proc p) {
+        long lineTarget = config.maxLogLines() * 9L / 10;
+        long byteTarget = config.maxLogBytes() * 9 / 10;
+        for (SignedRecord s : store.logsOf(p.id.bytes())) {
+            if (p.logLines <= lineTarget && p.logBytes <= byteTarget) {
+                break;
+            }
+            DecodedRecord d = Records.decode(s);
+            store.delete(d);
+            int n = d.record().getLog().getLinesCount();
+            p.logRecords--;
+            p.logLines -= n;
+            p.logBytes -= chars(d.record().getLog().getLinesList());
+            p.droppedLines += n;
+            p.logFloorTs = Math.max(p.logFloorTs, d.timestampMs());
+            p.addToDigest(IdKey.of(d.id()));
+        }
+        LOG.debug("process {}: dropped old log lines, {} dropped in all", p.id, p.droppedLines);
+    }
+
+    private static long chars(List<String> lines) {
+        long n = 0;
+        for (String l : lines) {
+            n += l.length() + 1;
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------ folding
+
+    private void step(Proc p, DecodedRecord r, Member signer, Batch batch) {
+        batch.touch(p);
+        ProcessState oldState = p.state;
+        long oldEnded = p.endedAt;
+        unindex(p);
+        fold.step(p, r, signer, null);
+        index(p);
+        propagate(p, oldState, oldEnded, batch);
+    }
+
+    private void refold(Proc p, Batch batch) {
+        batch.touch(p);
+        ProcessState oldState = p.state;
+        long oldEnded = p.endedAt;
+        unindex(p);
+        p.resetFold();
+        for (SignedRecord s : store.byProcess(p.id.bytes())) {
+            DecodedRecord d = Records.decode(s);
+            fold.step(p, d, membership.find(d.signer()), null);
+        }
+        index(p);
+        propagate(p, oldState, oldEnded, batch);
+    }
+
+    private void propagate(Proc p, ProcessState oldState, long oldEnded, Batch batch) {
+        if (p.dependents != null && (oldState != p.state || oldEnded != p.endedAt)) {
+            for (Proc child : p.dependents) {
+                refold(child, batch);
+            }
+        }
+    }
+
+    private ViewBuilder view(Proc p) {
+        ViewBuilder v = new ViewBuilder().forProcess(p.id);
+        Proc copy = new Proc(p.id);
+        copy.deps = p.deps;
+        for (SignedRecord s : store.byProcess(p.id.bytes())) {
+            DecodedRecord d = Records.decode(s);
+            fold.step(copy, d, membership.find(d.signer()), v);
+        }
+        return v;
+    }
+
+    private void index(Proc p) {
+        if (p.state == null) {
+            return;
+        }
+        counts[p.state.ordinal()]++;
+        if (p.state == ProcessState.WAITING) {
+            waiting.computeIfAbsent(p.executorType, k -> new TreeSet<>(ASSIGNMENT_ORDER)).add(p);
+        } else if (p.state == ProcessState.RUNNING) {
+            running.add(p);
+        }
+    }
+
+    private void unindex(Proc p) {
+        if (p.state == null) {
+            return;
+        }
+        counts[p.state.ordinal()]--;
+        if (p.state == ProcessState.WAITING) {
+            TreeSet<Proc> set = waiting.get(p.executorType);
+            set.remove(p);
+            if (set.isEmpty()) {
+                waiting.remove(p.executorType);
+            }
+        } else if (p.state == ProcessState.RUNNING) {
+            running.remove(p);
+        }
+    }
+
+    // ------------------------------------------------------------------ rebuild
+
+    private void rebuild() {
+        for (SignedRecord s : store.membership()) {
+            DecodedRecord d = Records.decode(s);
+            membership.add(d);
+            membershipRecords++;
+            IdKey rid = IdKey.of(d.id());
+            membershipXorHigh ^= rid.a();
+            membershipXorLow ^= rid.b();
+        }
+        List<DecodedRecord> workflows = new ArrayList<>();
+        store.forEach(s -> {
+            DecodedRecord d = Records.decode(s);
+            if (d.kind().isMembership()) {
+                return;
+            }
+            IdKey rid = IdKey.of(d.id());
+            for (byte[] pid : d.processIds()) {
+                Proc p = procs.computeIfAbsent(IdKey.of(pid), Proc::new);
+                p.addToDigest(rid);
+                if (d.kind() == RecordKind.LOG) {
+                    p.logRecords++;
+                    p.logLines += d.record().getLog().getLinesCount();
+                    p.logBytes += chars(d.record().getLog().getLinesList());
+                } else {
+                    p.records++;
+                }
+            }
+            if (d.kind() == RecordKind.SUBMIT_WORKFLOW) {
+                workflows.add(d);
+            }
+        });
+        for (DecodedRecord w : workflows) {
+            link(w.processIds().stream().map(id -> procs.get(IdKey.of(id))).toList(), w);
+        }
+        Batch ignored = new Batch();
+        for (Proc p : List.copyOf(procs.values())) {
+            refold(p, ignored);
+        }
+        if (!procs.isEmpty()) {
+            LOG.info("ledger rebuilt: {} processes, {} records", procs.size(), store.count());
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Outcome accepted(String rid) {
+        return new Outcome(rid, Outcome.Status.ACCEPTED, "");
+    }
+
+    private static Outcome refused(String rid, String reason) {
+        LOG.debug("refused record {}: {}", rid, reason);
+        return new Outcome(rid, Outcome.Status.REFUSED, reason);
+    }
+
+    private static String safeId(SignedRecord r) {
+        return Hex.encode(Records.recordId(r));
+    }
+
+    /** Processes touched by one apply, with their state and attempt before it. */
+    private static final class Batch {
+        private final Map<Proc, Object[]> before = new LinkedHashMap<>();
+
+        void touch(Proc p) {
+            before.computeIfAbsent(p, k -> new Object[] {k.state, k.attempt});
+        }
+
+        List<StateChange> changes() {
+            List<StateChange> out = new ArrayList<>();
+            before.forEach((p, b) -> {
+                if (p.state != null && (b[0] != p.state || (int) b[1] != p.attempt)) {
+                    out.add(new StateChange(p.id.bytes(), (ProcessState) b[0], p.state, p.attempt,
+                            p.executor == null ? null : p.executor.id));
+                }
+            });
+            return out;
+        }
+    }
+}

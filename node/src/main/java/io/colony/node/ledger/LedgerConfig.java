@@ -1,0 +1,22 @@
+package io.colony.node.ledger;
+
+/**
+ * Ledger constants. Every node of a colony must use the same values for the timing rules
+ * ({@code graceMs}, {@code maxLeaseMs}), or nodes could fold the same records differently.
+ *
+ * @param graceMs lease grace for clock skew: a lease counts as expired only at leaseUntil + grace
+ * @param maxLeaseMs longest lease a Claim or Renew may take, measured from its timestamp
+ * @param maxFutureSkewMs records stamped further than this ahead of {@code now} are refused
+ * @param maxRecordsPerProcess non-log records kept per process; more are refused
+ * @param maxHeldRecords records held in memory while their Submit or their signer's Admit is missing
+ * @param maxLogLines log lines kept per process (oldest dropped first)
+ * @param maxLogBytes log bytes kept per process (oldest dropped first)
+ */
+public record LedgerConfig(long graceMs, long maxLeaseMs, long maxFutureSkewMs, int maxRecordsPerProcess,
+                           int maxHeldRecords, int maxLogLines, long maxLogBytes) {
+
+    /** Defaults: grace 2 s, max lease 5 min, future skew 30 s, 512 records, 10,000 held, 10,000 lines / 1 MiB. */
+    public static LedgerConfig defaults() {
+        return new LedgerConfig(2_000, 300_000, 30_000, 512, 10_000, 10_000, 1 << 20);
+    }
+}

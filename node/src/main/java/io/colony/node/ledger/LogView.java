@@ -1,0 +1,17 @@
+package io.colony.node.ledger;
+
+import java.util.List;
+
+/**
+ * Log lines of a process, oldest first, from the executors of their attempts.
+ *
+ * @param lines kept lines
+ * @param droppedLines lines dropped because of the per-process caps
+ */
+public record LogView(List<String> lines, long droppedLines) {
+
+    /** Copies the list. */
+    public LogView {
+        lines = List.copyOf(lines);
+    }
+}

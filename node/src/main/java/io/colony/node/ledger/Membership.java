@@ -1,0 +1,89 @@
+package io.colony.node.ledger;
+
+import io.colony.protocol.DecodedRecord;
+import io.colony.protocol.Hex;
+import io.colony.protocol.RecordKind;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Who may sign records, as a function of time. The owner (whose key is the colony id) always may;
+ * anyone else may sign at time t iff, among the Admit/Revoke records naming them with timestamp &lt;= t
+ * in (timestamp, id) order, the last is an Admit whose expiry (if any) is after t. Order-independent.
+ */
+final class Membership {
+    /** A member key, interned: compare with {@code ==}. */
+    static final class Member {
+        final byte[] key;
+        final String id;
+        private final List<long[]> events = new ArrayList<>(1); // {ts, idA, idB, admit?1:0, expires}
+
+        Member(byte[] key) {
+            this.key = key;
+            this.id = Hex.encode(key);
+        }
+    }
+
+    private static final Comparator<long[]> ORDER = Comparator.<long[]>comparingLong(e -> e[0])
+            .thenComparing((x, y) -> Long.compareUnsigned(x[1], y[1]))
+            .thenComparing((x, y) -> Long.compareUnsigned(x[2], y[2]));
+
+    private final Member owner;
+    private final Map<IdKey, Member> members = new HashMap<>();
+
+    Membership(byte[] ownerKey) {
+        this.owner = new Member(ownerKey.clone());
+        members.put(IdKey.of(ownerKey), owner);
+    }
+
+    Member owner() {
+        return owner;
+    }
+
+    /** The interned member for a key, or null if the key was never named by a membership record. */
+    Member find(byte[] key) {
+        return members.get(IdKey.of(key));
+    }
+
+    /** True if {@code m} may sign at {@code ts}. */
+    boolean valid(Member m, long ts) {
+        if (m == owner) {
+            return true;
+        }
+        if (m == null) {
+            return false;
+        }
+        long[] last = null;
+        for (long[] e : m.events) {
+            if (e[0] > ts) {
+                break;
+            }
+            last = e;
+        }
+        return last != null && last[3] == 1 && (last[4] == 0 || ts < last[4]);
+    }
+
+    /** Adds an owner-signed Admit or Revoke (the caller checked the signer). */
+    void add(DecodedRecord r) {
+        boolean admit = r.kind() == RecordKind.ADMIT;
+        byte[] key = admit ? r.record().getAdmit().getMember().toByteArray()
+                : r.record().getRevoke().getMember().toByteArray();
+        IdKey k = IdKey.of(key);
+        Member m = members.computeIfAbsent(k, x -> new Member(key));
+        if (m == owner) {
+            return;
+        }
+        IdKey rid = IdKey.of(r.id());
+        long expires = admit ? r.record().getAdmit().getExpiresMs() : 0;
+        m.events.add(new long[] {r.timestampMs(), rid.a(), rid.b(), admit ? 1 : 0, expires});
+        m.events.sort(ORDER);
+    }
+
+    /** Number of known keys (owner included). */
+    int size() {
+        return members.size();
+    }
+}

@@ -1,0 +1,77 @@
+package io.colony.node.ledger;
+
+import io.colony.node.ledger.Membership.Member;
+import io.colony.protocol.ProcessState;
+
+/**
+ * Compact in-memory state of one process: the spec fields the rules need plus the fold state. About
+ * 200 bytes; spec bodies, outputs and history stay in the store and are re-folded on demand.
+ */
+final class Proc {
+    final IdKey id;
+    // links set when the process is created (workflow members only)
+    Proc[] deps;
+    Proc[] dependents;
+
+    // from the spec (set when the Submit is folded)
+    String executorType;
+    String[] executorNames;
+    int maxRetries;
+    int priority;
+    long maxWaitMs;
+    long maxExecMs;
+    Member submitter;
+    long submittedMs;
+
+    // fold state
+    ProcessState state; // null until the Submit is folded
+    int attempt;
+    long waitingSince;
+    long startedAt;
+    long leaseUntil;
+    long endedAt;
+    Member executor;
+    String executorName;
+    long lastTs;
+
+    // bookkeeping
+    int records;
+    int logRecords;
+    int logLines;
+    long logBytes;
+    long logFloorTs;
+    long droppedLines;
+    long xorHigh;
+    long xorLow;
+
+    Proc(IdKey id) {
+        this.id = id;
+    }
+
+    void resetFold() {
+        state = null;
+        attempt = 0;
+        waitingSince = 0;
+        startedAt = 0;
+        leaseUntil = 0;
+        endedAt = 0;
+        executor = null;
+        executorName = null;
+        lastTs = 0;
+    }
+
+    boolean attemptsLeft() {
+        return attempt < maxRetries + 1;
+    }
+
+    void addToDigest(IdKey recordId) {
+        xorHigh ^= recordId.a();
+        xorLow ^= recordId.b();
+    }
+
+    ProcessSummary summary() {
+        return new ProcessSummary(id.bytes(), state, attempt, maxRetries, priority, executorType,
+                executor == null ? null : executor.id, executorName, submittedMs, waitingSince, startedAt,
+                state == ProcessState.RUNNING ? leaseUntil : 0, endedAt, maxExecMs, maxWaitMs);
+    }
+}

@@ -1,0 +1,57 @@
+package io.colony.node.store;
+
+import io.colony.protocol.DecodedRecord;
+import io.colony.protocol.pb.SignedRecord;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Durable set of authentic ledger records, indexed by record id and by process. Writes are staged
+ * with {@link #put} and made durable together by {@link #commit()} (group commit): a record is
+ * acknowledged only after the commit that includes it returned. Staged writes are visible to reads
+ * before the commit. Not thread-safe: the ledger owns it.
+ */
+public interface RecordStore extends AutoCloseable {
+
+    /** Stages a record (idempotent). Not durable until {@link #commit()}. */
+    void put(DecodedRecord record);
+
+    /** Removes a staged or committed record (used to drop old log lines). */
+    void delete(DecodedRecord record);
+
+    /** Makes every staged write durable. */
+    void commit();
+
+    /** Stages all records and commits once. */
+    default void putAll(Collection<DecodedRecord> records) {
+        records.forEach(this::put);
+        commit();
+    }
+
+    /** The record with this id. */
+    Optional<SignedRecord> get(byte[] recordId);
+
+    /** True if a record with this id is stored. */
+    boolean contains(byte[] recordId);
+
+    /** Every stored record, in no particular order. */
+    void forEach(Consumer<SignedRecord> action);
+
+    /** The non-log records of a process (its Submit or workflow record included), in (timestamp, id) order. */
+    List<SignedRecord> byProcess(byte[] processId);
+
+    /** The LogAppend records of a process, in (timestamp, id) order. */
+    List<SignedRecord> logsOf(byte[] processId);
+
+    /** Admit and Revoke records, in (timestamp, id) order. */
+    List<SignedRecord> membership();
+
+    /** Number of stored records. */
+    long count();
+
+    /** Closes the store; staged writes not committed are lost. */
+    @Override
+    void close();
+}
