@@ -1,0 +1,25 @@
+package io.colony.node.api;
+
+import java.time.Duration;
+
+/** Documented bounds of the HTTP API. */
+public final class ApiLimits {
+
+    /** Largest request body; larger requests get 413. */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** Longest request line + headers. */
+    public static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** Default and largest {@code limit} of a process list. */
+    public static final int DEFAULT_LIST_LIMIT = 100;
+    /** Largest {@code limit} of a process list. */
+    public static final int MAX_LIST_LIMIT = 1000;
+    /** Longest long-poll of {@code executors/assign}. */
+    public static final Duration MAX_ASSIGN_TIMEOUT = Duration.ofSeconds(60);
+    /** Most long-polls waiting at once; more get 503. */
+    public static final int MAX_PENDING_ASSIGNS = 1024;
+    /** Longest executor type or name. */
+    public static final int MAX_NAME_CHARS = 256;
+
+    private ApiLimits() {
+    }
+}

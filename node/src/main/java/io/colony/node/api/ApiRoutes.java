@@ -1,0 +1,288 @@
+package io.colony.node.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.colony.protocol.DecodedRecord;
+import io.colony.protocol.Hex;
+import io.colony.protocol.Ids;
+import io.colony.protocol.InvalidInputException;
+import io.colony.protocol.InvalidRecordException;
+import io.colony.protocol.ProcessState;
+import io.colony.protocol.RecordKind;
+import io.colony.protocol.Records;
+import io.colony.protocol.WireRecord;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The routes of the HTTP API, independent of the HTTP server: method + URI + body in, {@link Reply}
+ * out. Signatures are verified here (on the caller's thread) before anything reaches the node.
+ *
+ * <pre>
+ * GET  /api/v1/health
+ * GET  /api/v1/node
+ * POST /api/v1/processes                      signed Submit            201 process
+ * GET  /api/v1/processes?state=S&amp;limit=N
+ * GET  /api/v1/processes/{id}
+ * GET  /api/v1/processes/{id}/logs
+ * POST /api/v1/processes/{id}/logs            signed LogAppend
+ * POST /api/v1/processes/{id}/{claim|renew|close|fail|cancel}   signed record of that kind
+ * POST /api/v1/executors/assign               {executortype, executorname, executorid, timeout}
+ * POST /api/v1/members                        signed Admit or Revoke (by the owner)
+ * </pre>
+ */
+public final class ApiRoutes {
+
+    /** Prefix of every route. */
+    public static final String PREFIX = "/api/v1";
+
+    private static final Map<String, RecordKind> PROCESS_ACTIONS = Map.of(
+            "claim", RecordKind.CLAIM, "renew", RecordKind.RENEW, "close", RecordKind.CLOSE,
+            "fail", RecordKind.FAIL, "cancel", RecordKind.CANCEL, "logs", RecordKind.LOG);
+
+    private final ColonyService service;
+    private final ObjectMapper json;
+    private final Semaphore assignSlots = new Semaphore(ApiLimits.MAX_PENDING_ASSIGNS);
+
+    /** @param service the node behind the API */
+    public ApiRoutes(ColonyService service, ObjectMapper json) {
+        this.service = service;
+        this.json = json;
+    }
+
+    /** Serves one request; the future never completes exceptionally with anything but {@link ApiError}. */
+    public CompletableFuture<Reply> handle(String method, String uri, byte[] body) {
+        try {
+            return route(method.toUpperCase(Locale.ROOT), uri, body);
+        } catch (ApiError e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (InvalidRecordException e) {
+            return CompletableFuture.failedFuture(recordError(e));
+        } catch (InvalidInputException e) {
+            return CompletableFuture.failedFuture(ApiError.badRequest(e.field(), e.getMessage()));
+        }
+    }
+
+    private CompletableFuture<Reply> route(String method, String uri, byte[] body) {
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        Map<String, String> query = q < 0 ? Map.of() : parseQuery(uri.substring(q + 1));
+        if (!path.startsWith(PREFIX + "/")) {
+            throw ApiError.notFound("no such route: " + path);
+        }
+        List<String> seg = Arrays.stream(path.substring(PREFIX.length() + 1).split("/"))
+                .filter(s -> !s.isEmpty()).toList();
+        String first = seg.isEmpty() ? "" : seg.get(0);
+        switch (first + "/" + seg.size()) {
+            case "health/1":
+                expect(method, "GET");
+                return done(Reply.ok(Map.of("status", "ok")));
+            case "node/1":
+                expect(method, "GET");
+                return done(Reply.ok(service.info()));
+            case "processes/1":
+                if (method.equals("POST")) {
+                    return applyRecord(body, RecordKind.SUBMIT, null).thenApply(v -> new Reply(201, v));
+                }
+                expect(method, "GET");
+                return done(Reply.ok(service.list(state(query.get("state")), limit(query.get("limit")))));
+            case "processes/2": {
+                expect(method, "GET");
+                byte[] id = processId(seg.get(1));
+                return done(Reply.ok(service.process(id).orElseThrow(() -> unknown(seg.get(1)))));
+            }
+            case "processes/3": {
+                byte[] id = processId(seg.get(1));
+                String action = seg.get(2);
+                RecordKind kind = PROCESS_ACTIONS.get(action);
+                if (kind == null) {
+                    throw ApiError.notFound("no such route: " + path);
+                }
+                if (action.equals("logs") && method.equals("GET")) {
+                    return done(Reply.ok(service.logs(id).orElseThrow(() -> unknown(seg.get(1)))));
+                }
+                expect(method, "POST");
+                return applyRecord(body, kind, id).thenApply(Reply::ok);
+            }
+            case "executors/2":
+                if (!seg.get(1).equals("assign")) {
+                    throw ApiError.notFound("no such route: " + path);
+                }
+                expect(method, "POST");
+                return assign(body);
+            case "members/1":
+                expect(method, "POST");
+                return applyRecord(body, null, null).thenApply(v -> Reply.ok(Map.of("accepted", true)));
+            default:
+                throw ApiError.notFound("no such route: " + path);
+        }
+    }
+
+    private CompletableFuture<Object> applyRecord(byte[] body, RecordKind kind, byte[] processId) {
+        WireRecord wire = read(body, WireRecord.class);
+        DecodedRecord record = Records.open(wire.toSigned());
+        if (kind == null ? !record.kind().isMembership() : record.kind() != kind) {
+            throw ApiError.badRequest("body", "this route takes a " + (kind == null ? "admit or revoke"
+                    : kind.name().toLowerCase(Locale.ROOT)) + " record, not " + record.kind().name().toLowerCase(Locale.ROOT));
+        }
+        if (processId != null && !Arrays.equals(processId, record.processId())) {
+            throw ApiError.badRequest("body", "the record names another process than the URL");
+        }
+        return service.apply(record).thenApply(v -> v == null ? Map.of("accepted", true) : v);
+    }
+
+    private CompletableFuture<Reply> assign(byte[] body) {
+        JsonNode req = readTree(body);
+        String type = text(req, "executortype", true);
+        String name = text(req, "executorname", true);
+        String member = text(req, "executorid", true);
+        Ids.parseMemberId(member);
+        long timeoutMs = 0;
+        JsonNode t = req.get("timeout");
+        if (t != null && !t.isNull()) {
+            if (!t.isNumber() || t.asDouble() < 0) {
+                throw ApiError.badRequest("timeout", "timeout must be a number of seconds >= 0");
+            }
+            timeoutMs = (long) (t.asDouble() * 1000);
+        }
+        Duration timeout = Duration.ofMillis(Math.min(timeoutMs, ApiLimits.MAX_ASSIGN_TIMEOUT.toMillis()));
+        if (!assignSlots.tryAcquire()) {
+            throw ApiError.unavailable("too many executors waiting, retry later");
+        }
+        try {
+            return service.assign(type, name, member, timeout)
+                    .whenComplete((a, e) -> assignSlots.release())
+                    .thenApply(a -> a.<Reply>map(Reply::ok).orElse(new Reply(204, null)));
+        } catch (RuntimeException e) {
+            assignSlots.release();
+            throw e;
+        }
+    }
+
+    private static ApiError recordError(InvalidRecordException e) {
+        if (e.rule().contains("signature")) {
+            return ApiError.unauthorized(e.getMessage());
+        }
+        return ApiError.badRequest("body", e.getMessage());
+    }
+
+    private <T> T read(byte[] body, Class<T> type) {
+        JsonNode tree = readTree(body);
+        try {
+            return json.treeToValue(tree, type);
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("body", "expected " + type.getSimpleName() + " JSON: "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private JsonNode readTree(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw ApiError.badRequest("body", "a JSON object is required");
+        }
+        JsonNode tree;
+        try {
+            tree = json.readTree(body);
+        } catch (IOException e) {
+            throw ApiError.badRequest("body", "malformed JSON");
+        }
+        if (tree == null || !tree.isObject()) {
+            throw ApiError.badRequest("body", "a JSON object is required");
+        }
+        return tree;
+    }
+
+    private static String text(JsonNode obj, String field, boolean required) {
+        JsonNode v = obj.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw ApiError.badRequest(field, field + " is required");
+            }
+            return null;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw ApiError.badRequest(field, field + " must be a non-empty string");
+        }
+        if (v.asText().length() > ApiLimits.MAX_NAME_CHARS) {
+            throw ApiError.badRequest(field, field + " is longer than " + ApiLimits.MAX_NAME_CHARS + " characters");
+        }
+        return v.asText();
+    }
+
+    private static ProcessState state(String s) {
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        try {
+            return ProcessState.valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("state", "state must be one of WAITING, RUNNING, SUCCESS, FAILED");
+        }
+    }
+
+    private static int limit(String s) {
+        if (s == null || s.isEmpty()) {
+            return ApiLimits.DEFAULT_LIST_LIMIT;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > ApiLimits.MAX_LIST_LIMIT) {
+            throw ApiError.badRequest("limit", "limit must be an integer in 1.." + ApiLimits.MAX_LIST_LIMIT);
+        }
+        return n;
+    }
+
+    private static byte[] processId(String text) {
+        try {
+            return Ids.parseProcessId(text);
+        } catch (InvalidInputException e) {
+            throw ApiError.badRequest("id", "process id must be 64 hex characters");
+        }
+    }
+
+    private static ApiError unknown(String id) {
+        return ApiError.notFound("no process " + Hex.encode(Ids.parseProcessId(id)));
+    }
+
+    private static void expect(String method, String allowed) {
+        if (!method.equals(allowed)) {
+            throw new ApiError(405, "method " + method + " not allowed here, use " + allowed, null);
+        }
+    }
+
+    private static Map<String, String> parseQuery(String q) {
+        Map<String, String> out = new HashMap<>();
+        for (String pair : q.split("&")) {
+            if (pair.isEmpty() || out.size() >= 16) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair : pair.substring(0, eq);
+            String v = eq < 0 ? "" : pair.substring(eq + 1);
+            try {
+                out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest(k, "malformed query string");
+            }
+        }
+        return out;
+    }
+
+    private static CompletableFuture<Reply> done(Reply r) {
+        return CompletableFuture.completedFuture(r);
+    }
+}

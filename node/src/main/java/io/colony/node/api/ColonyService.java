@@ -1,0 +1,47 @@
+package io.colony.node.api;
+
+import io.colony.protocol.DecodedRecord;
+import io.colony.protocol.ProcessState;
+import io.colony.protocol.ProcessView;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the HTTP API needs from a node. Implementations check membership and apply records through
+ * the node's ledger loop; futures complete exceptionally with {@link ApiError} for refused records.
+ */
+public interface ColonyService {
+
+    /** Facts about the node for {@code GET /api/v1/node} (JSON-serialisable values). */
+    Map<String, Object> info();
+
+    /**
+     * Applies a record whose signature was already verified.
+     *
+     * @return the view of the process the record concerns afterwards (null for membership records)
+     */
+    CompletableFuture<ProcessView> apply(DecodedRecord record);
+
+    /** The process with this id, if known. */
+    Optional<ProcessView> process(byte[] id);
+
+    /** Processes, newest first, optionally only those in {@code state}; at most {@code limit}. */
+    List<ProcessView> list(ProcessState state, int limit);
+
+    /** Logs of a process, or empty if the process is unknown. */
+    Optional<ProcessLogs> logs(byte[] id);
+
+    /**
+     * Waits up to {@code timeout} for a WAITING process an executor may claim; completes with empty on
+     * timeout.
+     *
+     * @param executorType the executor's type ({@code conditions.executortype})
+     * @param executorName the executor's name
+     * @param executorId   the executor's member id (64 hex); must be a member
+     */
+    CompletableFuture<Optional<Assignment>> assign(String executorType, String executorName, String executorId,
+                                                   Duration timeout);
+}

@@ -1,0 +1,104 @@
+package io.colony.node.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Netty glue: hands aggregated requests to {@link ApiRoutes} and writes JSON replies. */
+final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpHandler.class);
+
+    private final ApiRoutes routes;
+    private final ObjectMapper json;
+
+    HttpHandler(ApiRoutes routes, ObjectMapper json) {
+        this.routes = routes;
+        this.json = json;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            write(ctx, false, new ApiError(400, "malformed HTTP request", null));
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        byte[] body = ByteBufUtil.getBytes(req.content());
+        routes.handle(req.method().name(), req.uri(), body).whenComplete((reply, err) -> {
+            if (err == null) {
+                write(ctx, keepAlive, reply);
+            } else {
+                write(ctx, keepAlive, err);
+            }
+        });
+    }
+
+    private void write(ChannelHandlerContext ctx, boolean keepAlive, Throwable err) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        ApiError e;
+        if (cause instanceof ApiError a) {
+            e = a;
+        } else {
+            log.warn("internal error serving a request", cause);
+            e = new ApiError(500, "internal error: " + cause.getClass().getSimpleName(), null);
+        }
+        write(ctx, keepAlive, new Reply(e.status(), errorBody(e)));
+    }
+
+    private void write(ChannelHandlerContext ctx, boolean keepAlive, Reply reply) {
+        FullHttpResponse resp = response(json, HttpResponseStatus.valueOf(reply.status()), reply.body());
+        if (keepAlive) {
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(resp);
+        } else {
+            ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("HTTP connection error: {}", cause.toString());
+        ctx.close();
+    }
+
+    static Map<String, Object> errorBody(ApiError e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", e.getMessage());
+        m.put("field", e.field());
+        return m;
+    }
+
+    static FullHttpResponse response(ObjectMapper json, HttpResponseStatus status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = body == null ? new byte[0] : json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
+            bytes = "{\"error\":\"internal error: cannot encode reply\",\"field\":null}".getBytes();
+        }
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+        if (body != null) {
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        }
+        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        return resp;
+    }
+}

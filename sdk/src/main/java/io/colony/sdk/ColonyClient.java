@@ -1,0 +1,333 @@
+package io.colony.sdk;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.colony.protocol.FunctionSpec;
+import io.colony.protocol.Hex;
+import io.colony.protocol.Identity;
+import io.colony.protocol.Ids;
+import io.colony.protocol.ProcessState;
+import io.colony.protocol.ProcessView;
+import io.colony.protocol.RecordFactory;
+import io.colony.protocol.Records;
+import io.colony.protocol.SpecCodec;
+import io.colony.protocol.WireRecord;
+import io.colony.protocol.pb.Record;
+import io.colony.protocol.pb.Role;
+import io.colony.protocol.pb.SignedRecord;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Java client of a colony node's HTTP API ({@code /api/v1}). State-changing calls are records signed
+ * here with the caller's key; the node verifies them. Thread-safe.
+ *
+ * <pre>{@code
+ * ColonyClient c = ColonyClient.connect("localhost", 50080, Keys.load(System.getenv("COLONY_PRVKEY")));
+ * ProcessView p = c.submit(SpecCodec.parse("{\"conditions\":{\"executortype\":\"cli\"},\"funcname\":\"echo\",\"args\":[\"hi\"]}"));
+ * p = c.waitFor(p.id(), Duration.ofMinutes(1));
+ * }</pre>
+ */
+public final class ColonyClient {
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
+    private final URI base;
+    private final Identity identity;
+    private final HttpClient http;
+    private final ObjectMapper json;
+    private volatile RecordFactory records;
+
+    /**
+     * @param base     the node's address, e.g. {@code http://127.0.0.1:50080}
+     * @param identity the caller's key; may be {@code null} for read-only use
+     */
+    public ColonyClient(URI base, Identity identity) {
+        this.base = URI.create(base.toString().replaceAll("/+$", ""));
+        this.identity = identity;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
+
+    /** A client of the node at {@code host:port}. */
+    public static ColonyClient connect(String host, int port, Identity identity) {
+        return new ColonyClient(URI.create("http://" + host + ":" + port), identity);
+    }
+
+    /** The node's address. */
+    public URI base() {
+        return base;
+    }
+
+    // ---- reads ----
+
+    /** {@code GET /health}: true if the node answers. */
+    public boolean healthy() {
+        try {
+            return call("GET", "/health", null, Duration.ofSeconds(5)).statusCode() == 200;
+        } catch (ColonyException e) {
+            return false;
+        }
+    }
+
+    /** Facts about the node. */
+    public NodeInfo nodeInfo() {
+        return read(httpGet("/node"), NodeInfo.class);
+    }
+
+    /** A process. */
+    public ProcessView get(String processId) {
+        return read(httpGet("/processes/" + checkId(processId)), ProcessView.class);
+    }
+
+    /** Processes, newest first, optionally only those in {@code state}. */
+    public List<ProcessView> list(ProcessState state, int limit) {
+        String q = "?limit=" + limit + (state == null ? "" : "&state=" + state.name());
+        return read(httpGet("/processes" + q), new TypeReference<List<ProcessView>>() { });
+    }
+
+    /** The log lines of a process. */
+    public ProcessLogs logs(String processId) {
+        return read(httpGet("/processes/" + checkId(processId) + "/logs"), ProcessLogs.class);
+    }
+
+    /**
+     * Polls until the process is SUCCESS or FAILED.
+     *
+     * @throws ColonyException with status 0 if {@code timeout} passes first
+     */
+    public ProcessView waitFor(String processId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pauseMs = 20;
+        while (true) {
+            ProcessView p = get(processId);
+            if (p.state().isFinal()) {
+                return p;
+            }
+            long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+            if (leftMs <= 0) {
+                throw new ColonyException(0, "timed out waiting for process " + processId + " (still "
+                        + p.state() + ")", null);
+            }
+            sleep(Math.min(pauseMs, leftMs));
+            pauseMs = Math.min(pauseMs * 2, 500);
+        }
+    }
+
+    // ---- signed writes ----
+
+    /** Submits a spec (validated first); returns the new process, WAITING. */
+    public ProcessView submit(FunctionSpec spec) {
+        SpecCodec.validate(spec);
+        return read(post("/processes", WireRecord.of(factory().submit(System.currentTimeMillis(), spec))),
+                ProcessView.class);
+    }
+
+    /** Cancels a process (submitter or owner only). */
+    public ProcessView cancel(String processId, String reason) {
+        SignedRecord r = factory().cancel(System.currentTimeMillis(), Ids.parseProcessId(processId), reason);
+        return read(post("/processes/" + processId + "/cancel", WireRecord.of(r)), ProcessView.class);
+    }
+
+    /** Admits a member (only the colony owner's key may). */
+    public void admit(String memberId, Role role, String name) {
+        SignedRecord r = factory().admit(System.currentTimeMillis(), Ids.parseMemberId(memberId), role, name, 0);
+        post("/members", WireRecord.of(r));
+    }
+
+    // ---- external executors ----
+
+    /**
+     * Waits up to {@code timeout} for a process this executor may run, and claims it.
+     *
+     * @return the claimed process, or empty if none came in time
+     */
+    public Optional<Assigned> assign(String executorType, String executorName, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long leftMs = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+            Map<String, Object> req = new LinkedHashMap<>();
+            req.put("executortype", executorType);
+            req.put("executorname", executorName);
+            req.put("executorid", identity().memberId());
+            req.put("timeout", leftMs / 1000.0);
+            HttpResponse<byte[]> resp = call("POST", "/executors/assign", req,
+                    Duration.ofMillis(leftMs).plus(REQUEST_TIMEOUT));
+            if (resp.statusCode() == 204) {
+                return Optional.empty();
+            }
+            JsonNode offer = read(resp, JsonNode.class);
+            byte[] body = Base64.getDecoder().decode(offer.path("claimBody").asText());
+            Record claim = parseRecord(body);
+            try {
+                String id = Hex.encode(claim.getClaim().getProcessId().toByteArray());
+                post("/processes/" + id + "/claim", WireRecord.of(signRaw(body)));
+                ProcessView p = json.treeToValue(offer.get("process"), ProcessView.class);
+                return Optional.of(new Assigned(p, claim.getClaim().getAttempt(), claim.getClaim().getLeaseUntilMs()));
+            } catch (ColonyException.ConflictException lostRace) {
+                if (System.nanoTime() >= deadline) {
+                    return Optional.empty();
+                }
+            } catch (JsonProcessingException e) {
+                throw new ColonyException(0, "unexpected reply from node: " + e.getOriginalMessage(), null);
+            }
+        }
+    }
+
+    /** Extends the lease of an assigned process by {@code extension} from now; returns the new lease end. */
+    public long renew(Assigned a, Duration extension) {
+        long until = System.currentTimeMillis() + (extension == null ? DEFAULT_LEASE : extension).toMillis();
+        SignedRecord r = factory().renew(System.currentTimeMillis(), Ids.parseProcessId(a.id()), a.attempt(), until);
+        post("/processes/" + a.id() + "/renew", WireRecord.of(r));
+        return until;
+    }
+
+    /** Appends log lines to an assigned process ({@code seq} orders the chunks of the attempt). */
+    public void addLog(Assigned a, long seq, List<String> lines) {
+        SignedRecord r = factory().log(System.currentTimeMillis(), Ids.parseProcessId(a.id()), a.attempt(), seq, lines);
+        post("/processes/" + a.id() + "/logs", WireRecord.of(r));
+    }
+
+    /** Finishes an assigned process: SUCCESS with {@code output}, or a failed attempt with {@code errors}. */
+    public ProcessView close(Assigned a, boolean success, List<String> output, List<String> errors) {
+        SignedRecord r = factory().close(System.currentTimeMillis(), Ids.parseProcessId(a.id()), a.attempt(),
+                success, output, errors);
+        return read(post("/processes/" + a.id() + "/close", WireRecord.of(r)), ProcessView.class);
+    }
+
+    // ---- plumbing ----
+
+    private Identity identity() {
+        if (identity == null) {
+            throw new IllegalStateException("this client has no private key");
+        }
+        return identity;
+    }
+
+    private RecordFactory factory() {
+        RecordFactory f = records;
+        if (f == null) {
+            String colony = nodeInfo().colony();
+            f = new RecordFactory(identity(), Ids.parseMemberId(colony));
+            records = f;
+        }
+        return f;
+    }
+
+    private SignedRecord signRaw(byte[] body) {
+        return SignedRecord.newBuilder().setBody(ByteString.copyFrom(body))
+                .setSigner(ByteString.copyFrom(identity().publicKey()))
+                .setSignature(ByteString.copyFrom(identity().sign(Records.SIGNING_PREFIX, body))).build();
+    }
+
+    private static Record parseRecord(byte[] body) {
+        try {
+            Record r = Record.parseFrom(body);
+            if (!r.hasClaim()) {
+                throw new ColonyException(0, "node offered something else than a claim", null);
+            }
+            return r;
+        } catch (InvalidProtocolBufferException e) {
+            throw new ColonyException(0, "node offered a malformed claim", null);
+        }
+    }
+
+    private static String checkId(String id) {
+        return Hex.encode(Ids.parseProcessId(id));
+    }
+
+    private HttpResponse<byte[]> httpGet(String path) {
+        return expectOk(call("GET", path, null, REQUEST_TIMEOUT));
+    }
+
+    private HttpResponse<byte[]> post(String path, Object body) {
+        return expectOk(call("POST", path, body, REQUEST_TIMEOUT));
+    }
+
+    private HttpResponse<byte[]> call(String method, String path, Object body, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/v1" + path)).timeout(timeout);
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            try {
+                b.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("cannot encode request", e);
+            }
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpTimeoutException e) {
+            throw new ColonyException(0, "node at " + base + " did not answer in time", null);
+        } catch (ConnectException e) {
+            throw new ColonyException(0, "cannot reach a node at " + base + " (is it running?)", null);
+        } catch (IOException e) {
+            throw new ColonyException(0, "cannot talk to node at " + base + ": " + e.getMessage(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ColonyException(0, "interrupted", null);
+        }
+    }
+
+    private HttpResponse<byte[]> expectOk(HttpResponse<byte[]> resp) {
+        int s = resp.statusCode();
+        if (s >= 200 && s < 300) {
+            return resp;
+        }
+        String message = "HTTP " + s;
+        String field = null;
+        try {
+            JsonNode err = json.readTree(resp.body());
+            if (err != null && err.hasNonNull("error")) {
+                message = err.get("error").asText();
+                field = err.hasNonNull("field") ? err.get("field").asText() : null;
+            }
+        } catch (IOException ignored) {
+            // not JSON: keep the status line
+        }
+        throw ColonyException.of(s, message, field);
+    }
+
+    private <T> T read(HttpResponse<byte[]> resp, Class<T> type) {
+        try {
+            return json.readValue(resp.body(), type);
+        } catch (IOException e) {
+            throw new ColonyException(0, "unexpected reply from node: " + e.getMessage(), null);
+        }
+    }
+
+    private <T> T read(HttpResponse<byte[]> resp, TypeReference<T> type) {
+        try {
+            return json.readValue(resp.body(), type);
+        } catch (IOException e) {
+            throw new ColonyException(0, "unexpected reply from node: " + e.getMessage(), null);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ColonyException(0, "interrupted", null);
+        }
+    }
+}
