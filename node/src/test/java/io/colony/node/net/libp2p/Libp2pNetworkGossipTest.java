@@ -1,0 +1,105 @@
+package io.colony.node.net.libp2p;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.colony.node.net.PeerNetwork.Validation;
+import io.colony.node.net.gossip.GossipConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class Libp2pNetworkGossipTest {
+
+    private static final String TOPIC = "colony/ledger";
+    private final List<Libp2pNetwork> networks = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        networks.forEach(Libp2pNetwork::close);
+    }
+
+    private Libp2pNetwork start() {
+        GossipConfig.Builder g = GossipConfig.builder();
+        g.heartbeatMillis = 100;
+        Libp2pNetwork n = new Libp2pNetwork(
+                HostConfig.builder(Ed25519KeyPair.generate()).listen("/ip4/127.0.0.1/tcp/0").build(), g.build());
+        networks.add(n);
+        n.start();
+        return n;
+    }
+
+    private static Set<String> collect(Libp2pNetwork n) {
+        Set<String> got = ConcurrentHashMap.newKeySet();
+        n.subscribe(TOPIC, (from, data) -> new String(data).startsWith("bad") ? Validation.REJECT : Validation.ACCEPT,
+                (from, data) -> got.add(from + "|" + new String(data)));
+        return got;
+    }
+
+    @Test
+    void messagesRelayAlongALineOfThreePeers() throws Exception {
+        Libp2pNetwork a = start();
+        Libp2pNetwork b = start();
+        Libp2pNetwork c = start();
+        Set<String> gotA = collect(a);
+        Set<String> gotB = collect(b);
+        Set<String> gotC = collect(c);
+        a.connect(b.listenAddresses().get(0)).get(10, TimeUnit.SECONDS);
+        c.connect(b.listenAddresses().get(0)).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.gossip().inspect(r -> r.meshPeers(TOPIC).size()) == 2
+                && a.gossip().inspect(r -> r.meshPeers(TOPIC).size()) == 1
+                && c.gossip().inspect(r -> r.meshPeers(TOPIC).size()) == 1);
+        assertEquals(1, a.publish(TOPIC, "from a".getBytes()));
+        c.publish(TOPIC, "from c".getBytes());
+        c.publish(TOPIC, "bad from c".getBytes());
+        await().atMost(Duration.ofSeconds(10)).until(() -> gotC.contains(a.selfId() + "|from a")
+                && gotA.contains(c.selfId() + "|from c") && gotB.size() == 2);
+        assertTrue(b.gossip().inspect(r -> r.score(c.selfId())) < 0, "rejected message penalised");
+        assertEquals(Set.of(c.selfId() + "|from c"), gotA);
+    }
+
+    @Test
+    void requestResponseGateAndListeners() throws Exception {
+        Libp2pNetwork a = start();
+        Libp2pNetwork b = start();
+        Libp2pNetwork c = start();
+        Set<String> seenByB = ConcurrentHashMap.newKeySet();
+        b.addPeerListener(new io.colony.node.net.PeerNetwork.PeerListener() {
+            @Override
+            public void connected(String peerId, byte[] key) {
+                seenByB.add("+" + peerId);
+            }
+
+            @Override
+            public void disconnected(String peerId) {
+                seenByB.add("-" + peerId);
+            }
+        });
+        b.handle("/colony/echo/1", (from, req) -> CompletableFuture.completedFuture((from + ":" + new String(req))
+                .getBytes()));
+        c.setConnectionGate((peer, key) -> !peer.equals(a.selfId()));
+        assertEquals(b.selfId(), a.connect(b.listenAddresses().get(0)).get(10, TimeUnit.SECONDS));
+        byte[] reply = a.request(b.selfId(), "/colony/echo/1", "hi".getBytes(), Duration.ofSeconds(5))
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(a.selfId() + ":hi", new String(reply));
+        assertThrows(ExecutionException.class, () -> {
+            a.connect(c.listenAddresses().get(0)).get(10, TimeUnit.SECONDS);
+            // the gate may close the connection right after the handshake completed on our side
+            await().atMost(Duration.ofSeconds(5)).until(() -> !a.connectedPeers().contains(c.selfId()));
+            throw new ExecutionException(new IllegalStateException("refused"));
+        });
+        assertTrue(a.addressesOf(b.selfId()).size() >= 1);
+        a.disconnect(b.selfId());
+        await().atMost(Duration.ofSeconds(5)).until(() -> seenByB.contains("-" + a.selfId()));
+        assertTrue(seenByB.contains("+" + a.selfId()));
+    }
+}
