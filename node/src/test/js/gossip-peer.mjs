@@ -1,0 +1,146 @@
+// A js-libp2p peer with @chainsafe/libp2p-gossipsub, driven by the Java gossip interop tests and
+// the gossip benchmark. Same line protocol as peer.mjs (JSON commands on stdin, JSON events out).
+//   {"cmd":"dial","addr":"/ip4/…/p2p/…"}          -> {"event":"dialed","peer":…}
+//   {"cmd":"subscribe","topic":"t"}               -> {"event":"subscribed","topic":"t"}
+//   {"cmd":"publish","topic":"t","data":"text"}   -> {"event":"published","recipients":n}
+//   {"cmd":"mesh","topic":"t"}                    -> {"event":"mesh","mesh":[…],"subscribers":[…]}
+//   {"cmd":"bench-publish","topic":"t","count":n,"size":bytes}
+//        -> publishes n messages whose first 8 bytes are the send time (µs, wall clock)
+//        -> {"event":"bench-published","count":n,"millis":…}
+//   {"cmd":"bench-expect","topic":"t","count":n}  -> once n bench messages arrived:
+//        {"event":"bench-received","count":n,"p50":µs,"p99":µs,"firstSend":µs,"lastReceive":µs}
+//   {"cmd":"exit"}
+// Every delivered non-bench message is reported: {"event":"message","topic":…,"from":…,"data":…}.
+// Arguments: --heartbeat <ms> (gossipsub heartbeat interval, default 1000).
+import './polyfill.mjs'
+import { createInterface } from 'node:readline'
+import { multiaddr } from '@multiformats/multiaddr'
+import { gossipsub } from '@chainsafe/libp2p-gossipsub'
+import { createNode } from './libp2p-node.mjs'
+
+function emit (obj) {
+  process.stdout.write(JSON.stringify(obj) + '\n')
+}
+
+function arg (name, dflt) {
+  const i = process.argv.indexOf(name)
+  return i >= 0 ? process.argv[i + 1] : dflt
+}
+
+// The pubsub spec's default message id, from || seqno (8 bytes, big-endian), as Colony uses it,
+// so IHAVE/IWANT ids agree between Java and js peers.
+function msgIdFn (msg) {
+  const from = msg.from.toMultihash().bytes
+  const seq = new Uint8Array(8)
+  new DataView(seq.buffer).setBigUint64(0, msg.sequenceNumber)
+  const id = new Uint8Array(from.length + 8)
+  id.set(from, 0)
+  id.set(seq, from.length)
+  return id
+}
+
+const BENCH_MAGIC = 0xb3
+const nowMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000)
+
+const node = await createNode({
+  services: {
+    pubsub: gossipsub({
+      heartbeatInterval: Number(arg('--heartbeat', '1000')),
+      msgIdFn,
+      emitSelf: false,
+      allowPublishToZeroTopicPeers: true,
+      fallbackToFloodsub: false
+    })
+  }
+})
+const pubsub = node.services.pubsub
+
+let expect = null
+pubsub.addEventListener('message', (evt) => {
+  const msg = evt.detail
+  if (msg.data.length >= 9 && msg.data[0] === BENCH_MAGIC) {
+    if (expect == null || msg.topic !== expect.topic) return
+    const sent = Number(new DataView(msg.data.buffer, msg.data.byteOffset + 1, 8).getBigUint64(0))
+    const now = nowMicros()
+    expect.latencies.push(now - sent)
+    expect.firstSend = Math.min(expect.firstSend, sent)
+    expect.lastReceive = now
+    if (expect.latencies.length === expect.count) {
+      const l = expect.latencies.sort((a, b) => a - b)
+      emit({
+        event: 'bench-received',
+        count: l.length,
+        p50: l[Math.floor(l.length * 0.5)],
+        p99: l[Math.min(l.length - 1, Math.floor(l.length * 0.99))],
+        firstSend: expect.firstSend,
+        lastReceive: expect.lastReceive
+      })
+      expect = null
+    }
+    return
+  }
+  emit({
+    event: 'message',
+    topic: msg.topic,
+    from: msg.type === 'signed' ? msg.from.toString() : null,
+    data: Buffer.from(msg.data).toString('utf8')
+  })
+})
+
+async function run (cmd) {
+  switch (cmd.cmd) {
+    case 'dial': {
+      const conn = await node.dial(multiaddr(cmd.addr))
+      return { event: 'dialed', peer: conn.remotePeer.toString() }
+    }
+    case 'subscribe':
+      pubsub.subscribe(cmd.topic)
+      return { event: 'subscribed', topic: cmd.topic }
+    case 'publish': {
+      const res = await pubsub.publish(cmd.topic, new TextEncoder().encode(cmd.data))
+      return { event: 'published', recipients: res.recipients.length }
+    }
+    case 'mesh':
+      return {
+        event: 'mesh',
+        topic: cmd.topic,
+        mesh: pubsub.getMeshPeers(cmd.topic),
+        subscribers: pubsub.getSubscribers(cmd.topic).map(p => p.toString())
+      }
+    case 'bench-expect':
+      expect = { topic: cmd.topic, count: cmd.count, latencies: [], firstSend: Infinity, lastReceive: 0 }
+      return { event: 'bench-expecting', count: cmd.count }
+    case 'bench-publish': {
+      const start = performance.now()
+      const data = new Uint8Array(cmd.size)
+      for (let i = 0; i < cmd.count; i++) {
+        data[0] = BENCH_MAGIC
+        new DataView(data.buffer).setBigUint64(1, BigInt(nowMicros()))
+        new DataView(data.buffer).setUint32(9, i)
+        await pubsub.publish(cmd.topic, data.slice())
+      }
+      return { event: 'bench-published', count: cmd.count, millis: performance.now() - start }
+    }
+    case 'exit':
+      await node.stop()
+      process.exit(0)
+      break
+    default:
+      throw new Error('unknown command ' + cmd.cmd)
+  }
+}
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  let cmd
+  try {
+    cmd = JSON.parse(line)
+  } catch (e) {
+    emit({ event: 'error', message: 'bad json: ' + e.message })
+    return
+  }
+  run(cmd).then(emit, (e) => emit({ event: 'error', cmd: cmd.cmd, message: e.message ?? String(e) }))
+}).on('close', () => {
+  node.stop().finally(() => process.exit(0))
+})
+
+emit({ event: 'ready', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString()) })
