@@ -81,6 +81,23 @@ class JsInteropTest {
                 && java.peerId().toString().equals(e.path("peer").asText()), T);
     }
 
+    /** js pings every connection periodically and drops peers that do not answer: stay up a minute. */
+    @Test
+    void connectionStaysUpForAMinuteUnderJsKeepAlive() throws Exception {
+        JsPeer js = js("--ping-interval", "3000");
+        Libp2pHost java = javaHost();
+        Connection c = java.dial(js.address()).get(20, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(75)).during(Duration.ofSeconds(62))
+                .until(() -> c.isOpen() && java.connectedPeers().contains(js.peerId()));
+        JsonNode status = js.call("status", T, "status");
+        JsonNode conn = status.path("connections").get(0);
+        assertEquals(java.peerId().toString(), conn.path("peer").asText());
+        assertEquals("open", conn.path("status").asText());
+        assertTrue(conn.path("rtt").isNumber(), "js connection monitor never measured an rtt: " + status);
+        assertTrue(js.events().stream().noneMatch(e -> "disconnected".equals(e.path("event").asText())));
+        await().atMost(T).until(() -> c.streamCount() <= 1);
+    }
+
     private static void checkIdentifyBothWays(Libp2pHost java, JsPeer js) {
         await().atMost(T).until(() -> java.identifyInfo(js.peerId()).isPresent());
         IdentifyInfo info = java.identifyInfo(js.peerId()).orElseThrow();
