@@ -89,17 +89,17 @@ public final class ApiRoutes {
                 return done(Reply.ok(Map.of("status", "ok")));
             case "node/1":
                 expect(method, "GET");
-                return done(Reply.ok(service.info()));
+                return service.info().thenApply(Reply::ok);
             case "processes/1":
                 if (method.equals("POST")) {
                     return applyRecord(body, RecordKind.SUBMIT, null).thenApply(v -> new Reply(201, v));
                 }
                 expect(method, "GET");
-                return done(Reply.ok(service.list(state(query.get("state")), limit(query.get("limit")))));
+                return service.list(state(query.get("state")), limit(query.get("limit"))).thenApply(Reply::ok);
             case "processes/2": {
                 expect(method, "GET");
                 byte[] id = processId(seg.get(1));
-                return done(Reply.ok(service.process(id).orElseThrow(() -> unknown(seg.get(1)))));
+                return service.process(id).thenApply(p -> Reply.ok(p.orElseThrow(() -> unknown(seg.get(1)))));
             }
             case "processes/3": {
                 byte[] id = processId(seg.get(1));
@@ -109,7 +109,7 @@ public final class ApiRoutes {
                     throw ApiError.notFound("no such route: " + path);
                 }
                 if (action.equals("logs") && method.equals("GET")) {
-                    return done(Reply.ok(service.logs(id).orElseThrow(() -> unknown(seg.get(1)))));
+                    return service.logs(id).thenApply(l -> Reply.ok(l.orElseThrow(() -> unknown(seg.get(1)))));
                 }
                 expect(method, "POST");
                 return applyRecord(body, kind, id).thenApply(Reply::ok);

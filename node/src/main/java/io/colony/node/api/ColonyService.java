@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 public interface ColonyService {
 
     /** Facts about the node for {@code GET /api/v1/node} (JSON-serialisable values). */
-    Map<String, Object> info();
+    CompletableFuture<Map<String, Object>> info();
 
     /**
      * Applies a record whose signature was already verified.
@@ -26,13 +26,13 @@ public interface ColonyService {
     CompletableFuture<ProcessView> apply(DecodedRecord record);
 
     /** The process with this id, if known. */
-    Optional<ProcessView> process(byte[] id);
+    CompletableFuture<Optional<ProcessView>> process(byte[] id);
 
     /** Processes, newest first, optionally only those in {@code state}; at most {@code limit}. */
-    List<ProcessView> list(ProcessState state, int limit);
+    CompletableFuture<List<ProcessView>> list(ProcessState state, int limit);
 
     /** Logs of a process, or empty if the process is unknown. */
-    Optional<ProcessLogs> logs(byte[] id);
+    CompletableFuture<Optional<ProcessLogs>> logs(byte[] id);
 
     /**
      * Waits up to {@code timeout} for a WAITING process an executor may claim; completes with empty on

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Uses two reader threads and one waiter per running process.
  */
-public final class CliRunner implements AutoCloseable {
+public final class CliRunner implements Runner, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CliRunner.class);
     private static final int ERROR_TAIL = 5;
@@ -48,7 +48,7 @@ public final class CliRunner implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "exec-timer"));
     }
 
-    /** Starts a run. Never throws for a program that cannot be started: the result says so. */
+    @Override
     public RunningProcess start(ExecRequest request, LogSink sink) {
         ProcessBuilder pb = new ProcessBuilder(ProcessGroups.inNewSession(request.commandLine()));
         pb.environment().putAll(request.env());
@@ -60,7 +60,7 @@ public final class CliRunner implements AutoCloseable {
             process = pb.start();
         } catch (IOException | RuntimeException e) {
             String why = "cannot start " + request.funcname() + ": " + e.getMessage();
-            return new Finished(new ExecResult(-1, List.of(), List.of(why), null));
+            return RunningProcess.completed(new ExecResult(-1, List.of(), List.of(why), null));
         }
         Run run = new Run(process, sink);
         if (watchdog != null) {
@@ -221,23 +221,6 @@ public final class CliRunner implements AutoCloseable {
             in.close();
         } catch (IOException ignored) {
             // nothing to do
-        }
-    }
-
-    /** A run that never started. */
-    private record Finished(ExecResult value) implements RunningProcess {
-        @Override
-        public long pid() {
-            return -1;
-        }
-
-        @Override
-        public CompletableFuture<ExecResult> result() {
-            return CompletableFuture.completedFuture(value);
-        }
-
-        @Override
-        public void stop() {
         }
     }
 }

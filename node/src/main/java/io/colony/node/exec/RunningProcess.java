@@ -16,4 +16,24 @@ public interface RunningProcess {
      * {@link #result()} then completes with {@link ExecResult.StopReason#STOPPED}. Idempotent.
      */
     void stop();
+
+    /** A run that is already over (e.g. it could not start, or a no-op runner). */
+    static RunningProcess completed(ExecResult result) {
+        CompletableFuture<ExecResult> done = CompletableFuture.completedFuture(result);
+        return new RunningProcess() {
+            @Override
+            public long pid() {
+                return -1;
+            }
+
+            @Override
+            public CompletableFuture<ExecResult> result() {
+                return done;
+            }
+
+            @Override
+            public void stop() {
+            }
+        };
+    }
 }

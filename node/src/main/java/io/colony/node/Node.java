@@ -1,0 +1,459 @@
+package io.colony.node;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.colony.node.api.ApiError;
+import io.colony.node.api.ApiServer;
+import io.colony.node.api.Assignment;
+import io.colony.node.api.ColonyService;
+import io.colony.node.api.ProcessLogs;
+import io.colony.node.exec.CliRunner;
+import io.colony.node.exec.ProcessWatchdog;
+import io.colony.node.exec.Runner;
+import io.colony.node.lease.LeaseManager;
+import io.colony.node.ledger.ApplyResult;
+import io.colony.node.ledger.Ledger;
+import io.colony.node.ledger.LogView;
+import io.colony.node.ledger.Outcome;
+import io.colony.node.ledger.ProcessSummary;
+import io.colony.node.runtime.LocalExecutor;
+import io.colony.node.store.MapDbRecordStore;
+import io.colony.node.store.RecordStore;
+import io.colony.protocol.DecodedRecord;
+import io.colony.protocol.Hex;
+import io.colony.protocol.Identity;
+import io.colony.protocol.Ids;
+import io.colony.protocol.ProcessEvent;
+import io.colony.protocol.ProcessState;
+import io.colony.protocol.ProcessView;
+import io.colony.protocol.RecordKind;
+import io.colony.protocol.Records;
+import io.colony.protocol.pb.Record;
+import io.colony.protocol.pb.SignedRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A colony node: the ledger of signed process records, the built-in executor and the HTTP API.
+ *
+ * <p>Threading: one single-threaded loop owns the ledger; every state change and every ledger read
+ * runs on it. Signatures of client records are verified before they reach the loop (on the HTTP
+ * threads). The loop ticks every {@link NodeConfig#tickMs()} for timeouts, leases and log flushing.
+ *
+ * <p>Durability: records are acknowledged after the ledger's commit; after {@code kill -9} a
+ * restarted node has every acknowledged record, and a process that was RUNNING is re-assigned once
+ * its lease expires.
+ */
+public final class Node implements ColonyService, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+    /** How long an offered process is kept back from other external executors. */
+    private static final long OFFER_HOLD_MS = 2_000;
+
+    private final NodeConfig config;
+    private final Identity identity;
+    private final byte[] colonyId;
+    private final String name;
+    private final ScheduledExecutorService loop;
+    private final RecordStore store;
+    private final Ledger ledger;
+    private final ProcessWatchdog watchdog;
+    private final CliRunner cliRunner;
+    private final LocalExecutor executor;
+    private final List<Waiter> waiters = new ArrayList<>();
+    private final Map<String, Long> offers = new HashMap<>();
+    private ApiServer api;
+    private boolean pollPending;
+    private volatile boolean closed;
+
+    /** An external executor waiting for work. */
+    private record Waiter(String type, String name, CompletableFuture<Optional<Assignment>> future, long deadline) {
+    }
+
+    private Node(NodeConfig config) {
+        this.config = config;
+        this.colonyId = Ids.parseMemberId(config.colonyId());
+        this.identity = KeyFiles.readOrCreate(config.nodeKeyFile());
+        this.name = config.executorName() != null ? config.executorName()
+                : "node-" + identity.memberId().substring(0, 8);
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ledger-loop");
+            t.setDaemon(true);
+            return t;
+        });
+        this.store = MapDbRecordStore.open(config.ledgerFile());
+        this.ledger = new Ledger(colonyId, config.ledger(), store);
+        if (config.executorType() != null) {
+            Runner runner = config.runner();
+            if (runner == null) {
+                this.watchdog = ProcessWatchdog.start(config.watchdogFile());
+                this.cliRunner = new CliRunner(watchdog, config.execLimits(), null);
+                runner = cliRunner;
+            } else {
+                this.watchdog = null;
+                this.cliRunner = null;
+            }
+            LeaseManager leases = new LeaseManager(colonyId, identity.publicKey(), name, config.executorType(),
+                    config.capacity(), config.lease());
+            this.executor = new LocalExecutor(ledger, leases, runner, this::signAndApply, loop, System::currentTimeMillis);
+        } else {
+            this.watchdog = null;
+            this.cliRunner = null;
+            this.executor = null;
+        }
+    }
+
+    /**
+     * Opens the data dir, replays the ledger, starts the loop, the executor and the API.
+     *
+     * @throws IllegalStateException with one readable line if the node cannot start
+     */
+    public static Node start(NodeConfig config) {
+        Node node = new Node(config);
+        try {
+            node.begin();
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private void begin() {
+        loop.scheduleWithFixedDelay(this::tickSafely, 0, config.tickMs(), TimeUnit.MILLISECONDS);
+        if (config.apiPort() >= 0) {
+            api = new ApiServer(this, new ObjectMapper(), config.apiHost(), config.apiPort());
+            api.start();
+        }
+        log.info("node {} ({}) of colony {} started: {} processes, executor {}", name, identity.memberId(),
+                Hex.encode(colonyId), call(ledger::size).join(),
+                config.executorType() == null ? "none" : config.executorType() + " x" + config.capacity());
+        loop.schedule(() -> {
+            if (config.executorType() != null && !ledger.isMember(identity.publicKey(), System.currentTimeMillis())) {
+                log.warn("this node's key {} is not admitted to the colony: its claims do not count",
+                        identity.memberId());
+            }
+        }, 3, TimeUnit.SECONDS);
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    /** The configuration. */
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** The node's identity (its key signs claims, renewals, closes and timeouts). */
+    public Identity identity() {
+        return identity;
+    }
+
+    /** The colony id (owner's public key, hex). */
+    public String colonyId() {
+        return Hex.encode(colonyId);
+    }
+
+    /** The executor name of this node. */
+    public String name() {
+        return name;
+    }
+
+    /** The bound API port, or -1 without API. */
+    public int apiPort() {
+        return api == null ? -1 : api.port();
+    }
+
+    /** Applies records signed elsewhere (e.g. Admit records of the owner) as if received; returns outcomes. */
+    public CompletableFuture<List<Outcome>> applyRecords(List<SignedRecord> records) {
+        List<DecodedRecord> decoded = records.stream().map(Records::open).toList();
+        return call(() -> applyVerified(decoded).outcomes());
+    }
+
+    /** True if {@code memberKey} may sign records now (the owner or an admitted member). */
+    public CompletableFuture<Boolean> isMember(byte[] memberKey) {
+        return call(() -> ledger.isMember(memberKey, System.currentTimeMillis()));
+    }
+
+    // ------------------------------------------------------------------ ColonyService
+
+    @Override
+    public CompletableFuture<Map<String, Object>> info() {
+        return call(() -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("colony", Hex.encode(colonyId));
+            m.put("node", identity.memberId());
+            m.put("name", name);
+            m.put("executorTypes", config.executorType() == null ? List.of() : List.of(config.executorType()));
+            m.put("capacity", config.capacity());
+            m.put("version", version());
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (ProcessState s : ProcessState.values()) {
+                counts.put(s.name(), ledger.counts().getOrDefault(s, 0L));
+            }
+            m.put("processes", counts);
+            m.put("running", executor == null ? 0 : executor.running());
+            return m;
+        });
+    }
+
+    @Override
+    public CompletableFuture<ProcessView> apply(DecodedRecord record) {
+        return call(() -> {
+            Outcome o = applyVerified(List.of(record)).outcome();
+            switch (o.status()) {
+                case REFUSED -> throw refused(o.reason());
+                case HELD -> throw o.reason().contains("member")
+                        ? ApiError.forbidden("signer " + record.signerId() + " is not a member of this colony")
+                        : ApiError.notFound("no process " + Hex.encode(record.processId()));
+                default -> { }
+            }
+            if (record.kind().isMembership()) {
+                return null;
+            }
+            ProcessView v = ledger.get(record.processId())
+                    .orElseThrow(() -> ApiError.notFound("no process " + Hex.encode(record.processId())));
+            if (record.kind() != RecordKind.SUBMIT && record.kind() != RecordKind.LOG) {
+                for (ProcessEvent e : v.history()) {
+                    if (e.recordId().equals(record.idText()) && e.ignored()) {
+                        throw ApiError.conflict("record had no effect: " + e.detail());
+                    }
+                }
+            }
+            return v;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Optional<ProcessView>> process(byte[] id) {
+        return call(() -> ledger.get(id));
+    }
+
+    @Override
+    public CompletableFuture<List<ProcessView>> list(ProcessState state, int limit) {
+        return call(() -> ledger.list(state, limit));
+    }
+
+    @Override
+    public CompletableFuture<Optional<ProcessLogs>> logs(byte[] id) {
+        return call(() -> {
+            if (ledger.summary(id).isEmpty()) {
+                return Optional.empty();
+            }
+            LogView l = ledger.logs(id);
+            return Optional.of(new ProcessLogs(l.lines(), l.droppedLines()));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Optional<Assignment>> assign(String executorType, String executorName,
+                                                          String executorId, Duration timeout) {
+        byte[] key = Ids.parseMemberId(executorId);
+        return call(() -> {
+            long now = System.currentTimeMillis();
+            if (!ledger.isMember(key, now)) {
+                throw ApiError.forbidden("executor " + executorId + " is not a member of this colony");
+            }
+            Optional<Assignment> a = offer(executorType, executorName, now);
+            if (a.isPresent() || timeout.isZero()) {
+                return CompletableFuture.completedFuture(a);
+            }
+            Waiter w = new Waiter(executorType, executorName, new CompletableFuture<>(), now + timeout.toMillis());
+            waiters.add(w);
+            return w.future();
+        }).thenCompose(f -> f);
+    }
+
+    // ------------------------------------------------------------------ loop internals
+
+    private Optional<Assignment> offer(String type, String executorName, long now) {
+        offers.values().removeIf(until -> until <= now);
+        for (ProcessSummary s : ledger.claimable(type, executorName, now, offers.size() + 1)) {
+            String id = s.processIdText();
+            if (offers.containsKey(id)) {
+                continue;
+            }
+            Optional<ProcessView> view = ledger.get(s.processId());
+            if (view.isEmpty()) {
+                continue;
+            }
+            offers.put(id, now + OFFER_HOLD_MS);
+            Record claim = Records.claim(colonyId, now, s.processId(), s.attempt() + 1, executorName, type,
+                    now + config.lease().leaseMs());
+            return Optional.of(new Assignment(view.get(), Base64.getEncoder().encodeToString(claim.toByteArray())));
+        }
+        return Optional.empty();
+    }
+
+    private void serveWaiters(long now) {
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (w.future().isDone()) {
+                it.remove();
+                continue;
+            }
+            Optional<Assignment> a = offer(w.type(), w.name(), now);
+            if (a.isPresent() || now >= w.deadline()) {
+                it.remove();
+                w.future().complete(a);
+            }
+        }
+    }
+
+    private void tickSafely() {
+        try {
+            long now = System.currentTimeMillis();
+            List<Record> due = ledger.tick(now);
+            if (!due.isEmpty()) {
+                signAndApply(due);
+            }
+            if (executor != null) {
+                executor.poll();
+                executor.flushLogs();
+            }
+            serveWaiters(now);
+        } catch (RuntimeException e) {
+            log.error("tick failed", e);
+        }
+    }
+
+    private void signAndApply(List<Record> bodies) {
+        List<DecodedRecord> decoded = new ArrayList<>(bodies.size());
+        for (Record b : bodies) {
+            decoded.add(Records.decode(Records.sign(identity, b)));
+        }
+        applyVerified(decoded);
+    }
+
+    private ApplyResult applyVerified(List<DecodedRecord> records) {
+        ApplyResult r = ledger.applyVerified(records, System.currentTimeMillis());
+        List<SignedRecord> fresh = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (r.outcomes().get(i).status() == Outcome.Status.ACCEPTED) {
+                fresh.add(records.get(i).signed());
+            }
+        }
+        if (!fresh.isEmpty()) {
+            try {
+                config.publisher().publish(fresh);
+            } catch (RuntimeException e) {
+                log.warn("publishing records failed: {}", e.toString());
+            }
+        }
+        if (!r.changes().isEmpty()) {
+            requestPoll();
+        }
+        return r;
+    }
+
+    private void requestPoll() {
+        if (pollPending || closed) {
+            return;
+        }
+        pollPending = true;
+        loop.execute(() -> {
+            pollPending = false;
+            try {
+                if (executor != null) {
+                    executor.poll();
+                }
+                serveWaiters(System.currentTimeMillis());
+            } catch (RuntimeException e) {
+                log.error("executor poll failed", e);
+            }
+        });
+    }
+
+    private static ApiError refused(String reason) {
+        if (reason.contains("signature")) {
+            return ApiError.unauthorized(reason);
+        }
+        if (reason.contains("owner") || reason.contains("member") || reason.contains("another colony")) {
+            return ApiError.forbidden(reason);
+        }
+        return ApiError.badRequest("body", "record refused: " + reason);
+    }
+
+    private <T> CompletableFuture<T> call(Callable<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    f.complete(task.call());
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(ApiError.unavailable("node is shutting down"));
+        }
+        return f;
+    }
+
+    private static String version() {
+        String v = Node.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /**
+     * Stops the API, kills running processes (their leases expire and they are re-assigned later),
+     * drains the loop and closes the ledger file. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (api != null) {
+            api.close();
+        }
+        try {
+            call(() -> {
+                if (executor != null) {
+                    executor.stopAll();
+                }
+                waiters.forEach(w -> w.future().complete(Optional.empty()));
+                waiters.clear();
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("stopping the executor: {}", e.toString());
+        }
+        loop.shutdown();
+        try {
+            if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
+                loop.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (cliRunner != null) {
+            cliRunner.close();
+        }
+        if (watchdog != null) {
+            watchdog.close();
+        }
+        try {
+            store.close();
+        } catch (Exception e) {
+            log.warn("closing the ledger file: {}", e.toString());
+        }
+        log.info("node {} stopped", name);
+    }
+}

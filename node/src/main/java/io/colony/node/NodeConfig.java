@@ -1,0 +1,107 @@
+package io.colony.node;
+
+import io.colony.node.exec.ExecLimits;
+import io.colony.node.exec.Runner;
+import io.colony.node.lease.LeaseConfig;
+import io.colony.node.ledger.LedgerConfig;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How to run a node. Build with {@link #of(Path, String)} and the {@code with...} methods.
+ *
+ * @param dataDir       keys, ledger file and watchdog file (see README, "Data directory")
+ * @param colonyId      the colony id (owner's public key, 64 hex)
+ * @param apiHost       address of the HTTP API (loopback by default)
+ * @param apiPort       port of the HTTP API, 0 for any free port, -1 for no API
+ * @param executorType  type of the built-in executor ({@code cli}), {@code null} for none
+ * @param executorName  name of the built-in executor; {@code null}: derived from the node key
+ * @param capacity      processes the built-in executor runs in parallel
+ * @param tickMs        period of the timeout/lease tick
+ * @param lease         lease timing of the built-in executor and of assignments to external executors
+ * @param ledger        ledger constants (must match the other nodes of the colony)
+ * @param execLimits    bounds on what child processes print
+ * @param runner        replaces the operating-system runner (benchmarks, tests); {@code null} normally
+ * @param publisher     replication hook
+ */
+public record NodeConfig(Path dataDir, String colonyId, String apiHost, int apiPort, String executorType,
+                         String executorName, int capacity, long tickMs, LeaseConfig lease, LedgerConfig ledger,
+                         ExecLimits execLimits, Runner runner, RecordPublisher publisher) {
+
+    /** Default API port. */
+    public static final int DEFAULT_API_PORT = 50080;
+
+    public NodeConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(colonyId, "colonyId");
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be >= 1");
+        }
+        if (apiPort < -1 || apiPort > 65535) {
+            throw new IllegalArgumentException("api port must be in 0..65535");
+        }
+        if (executorType != null && executorType.isBlank()) {
+            executorType = null;
+        }
+    }
+
+    /**
+     * Defaults: API on 127.0.0.1:50080, a {@code cli} executor with one slot per core, 100 ms tick,
+     * default lease and ledger constants.
+     */
+    public static NodeConfig of(Path dataDir, String colonyId) {
+        return new NodeConfig(dataDir, colonyId, "127.0.0.1", DEFAULT_API_PORT, "cli", null,
+                Runtime.getRuntime().availableProcessors(), 100, LeaseConfig.defaults(), LedgerConfig.defaults(),
+                ExecLimits.DEFAULT, null, RecordPublisher.NONE);
+    }
+
+    public NodeConfig withApi(String host, int port) {
+        return new NodeConfig(dataDir, colonyId, host, port, executorType, executorName, capacity, tickMs, lease,
+                ledger, execLimits, runner, publisher);
+    }
+
+    public NodeConfig withExecutor(String type, String name, int capacity) {
+        return new NodeConfig(dataDir, colonyId, apiHost, apiPort, type, name, capacity, tickMs, lease, ledger,
+                execLimits, runner, publisher);
+    }
+
+    public NodeConfig withLease(LeaseConfig lease) {
+        return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
+                lease, ledger, execLimits, runner, publisher);
+    }
+
+    public NodeConfig withLedger(LedgerConfig ledger) {
+        return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
+                lease, ledger, execLimits, runner, publisher);
+    }
+
+    public NodeConfig withTick(long tickMs) {
+        return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
+                lease, ledger, execLimits, runner, publisher);
+    }
+
+    public NodeConfig withRunner(Runner runner) {
+        return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
+                lease, ledger, execLimits, runner, publisher);
+    }
+
+    public NodeConfig withPublisher(RecordPublisher publisher) {
+        return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
+                lease, ledger, execLimits, runner, publisher);
+    }
+
+    /** The node's private key file. */
+    public Path nodeKeyFile() {
+        return dataDir.resolve("node.key");
+    }
+
+    /** The ledger (MapDB) file. */
+    public Path ledgerFile() {
+        return dataDir.resolve("ledger.db");
+    }
+
+    /** The watchdog file listing running child process groups. */
+    public Path watchdogFile() {
+        return dataDir.resolve("children.pgids");
+    }
+}

@@ -1,0 +1,188 @@
+package io.colony.node.runtime;
+
+import io.colony.node.exec.ExecRequest;
+import io.colony.node.exec.ExecResult;
+import io.colony.node.exec.Runner;
+import io.colony.node.exec.RunningProcess;
+import io.colony.node.lease.LeaseAction;
+import io.colony.node.lease.LeaseManager;
+import io.colony.node.ledger.Ledger;
+import io.colony.protocol.FunctionSpec;
+import io.colony.protocol.Hex;
+import io.colony.protocol.ProcessView;
+import io.colony.protocol.Records;
+import io.colony.protocol.pb.Record;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's built-in executor: follows the {@link LeaseManager}'s decisions (claim, start, renew,
+ * stop, close) and runs processes with a {@link Runner}. Every method runs on the ledger loop; run
+ * completions are posted back to it through {@code loop}.
+ */
+public final class LocalExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalExecutor.class);
+    /** Log bytes (chars) per LogAppend record, well below the record size limit. */
+    private static final int MAX_LOG_CHUNK_CHARS = 128 * 1024;
+
+    private final Ledger ledger;
+    private final LeaseManager leases;
+    private final Runner runner;
+    private final RecordSigner signer;
+    private final Executor loop;
+    private final LongSupplier clock;
+    private final Map<ByteBuffer, Run> runs = new HashMap<>();
+
+    /** One running attempt. */
+    private static final class Run {
+        final byte[] processId;
+        final int attempt;
+        final Queue<String> pendingLog = new ConcurrentLinkedQueue<>();
+        RunningProcess process;
+        long seq;
+        long lastLogMs;
+
+        Run(byte[] processId, int attempt) {
+            this.processId = processId;
+            this.attempt = attempt;
+        }
+    }
+
+    /**
+     * @param ledger the node's ledger (only touched on the loop)
+     * @param leases lease logic of this executor
+     * @param runner runs the processes
+     * @param signer signs and applies claim/renew/close/log bodies
+     * @param loop   the ledger loop, for completions
+     * @param clock  wall clock in ms
+     */
+    public LocalExecutor(Ledger ledger, LeaseManager leases, Runner runner, RecordSigner signer, Executor loop,
+                         LongSupplier clock) {
+        this.ledger = ledger;
+        this.leases = leases;
+        this.runner = runner;
+        this.signer = signer;
+        this.loop = loop;
+        this.clock = clock;
+    }
+
+    /** Processes running now. */
+    public int running() {
+        return runs.size();
+    }
+
+    /** Lets the lease logic act: claims, starts, renewals, stops. Call after ledger changes and on every tick. */
+    public void poll() {
+        List<Record> toSign = new ArrayList<>();
+        for (LeaseAction a : leases.poll(ledger, clock.getAsLong())) {
+            if (a instanceof LeaseAction.Sign s) {
+                toSign.add(s.body());
+            } else if (a instanceof LeaseAction.Start s) {
+                start(s.processId(), s.attempt());
+            } else if (a instanceof LeaseAction.Stop s) {
+                stop(s.processId(), s.reason());
+            }
+        }
+        if (!toSign.isEmpty()) {
+            signer.signAndApply(toSign);
+        }
+    }
+
+    /** Turns the log lines printed since the last flush into LogAppend records. */
+    public void flushLogs() {
+        List<Record> bodies = new ArrayList<>();
+        for (Run r : runs.values()) {
+            drainLog(r, bodies);
+        }
+        if (!bodies.isEmpty()) {
+            signer.signAndApply(bodies);
+        }
+    }
+
+    /** Kills every running process (node shutdown); their leases expire and they are re-assigned. */
+    public void stopAll() {
+        for (Run r : runs.values()) {
+            if (r.process != null) {
+                r.process.stop();
+            }
+        }
+    }
+
+    private void start(byte[] processId, int attempt) {
+        ProcessView view = ledger.get(processId).orElse(null);
+        Run run = new Run(processId, attempt);
+        runs.put(ByteBuffer.wrap(processId), run);
+        if (view == null) {
+            finished(run, new ExecResult(-1, List.of(), List.of("process spec not found"), null));
+            return;
+        }
+        FunctionSpec spec = view.spec();
+        Map<String, String> env = new HashMap<>(spec.env());
+        env.put("COLONY_PROCESS_ID", view.id());
+        env.put("COLONY_ATTEMPT", Integer.toString(attempt));
+        ExecRequest req = new ExecRequest(spec.funcname(), spec.args(), env, spec.shell(),
+                spec.maxexectime() > 0 ? Duration.ofSeconds(spec.maxexectime()) : null);
+        log.info("running process {} attempt {}: {} {}", view.id(), attempt, spec.funcname(), spec.args());
+        run.process = runner.start(req, (stream, line) -> run.pendingLog.add(line));
+        run.process.result().whenComplete((res, err) -> loop.execute(() -> finished(run,
+                err == null ? res : new ExecResult(-1, List.of(), List.of("executor error: " + err), null))));
+    }
+
+    private void stop(byte[] processId, String reason) {
+        Run r = runs.get(ByteBuffer.wrap(processId));
+        if (r != null && r.process != null) {
+            log.info("stopping process {}: {}", Hex.encode(processId), reason);
+            r.process.stop();
+        }
+    }
+
+    private void finished(Run run, ExecResult result) {
+        if (runs.get(ByteBuffer.wrap(run.processId)) != run) {
+            return;
+        }
+        runs.remove(ByteBuffer.wrap(run.processId));
+        List<Record> bodies = new ArrayList<>();
+        drainLog(run, bodies);
+        for (LeaseAction a : leases.finished(run.processId, result.success(), result.output(), result.errors(),
+                clock.getAsLong())) {
+            if (a instanceof LeaseAction.Sign s) {
+                bodies.add(s.body());
+            }
+        }
+        log.info("process {} attempt {} ended: {}", Hex.encode(run.processId), run.attempt,
+                result.success() ? "success" : String.join("; ", result.errors()));
+        if (!bodies.isEmpty()) {
+            signer.signAndApply(bodies);
+        }
+    }
+
+    private void drainLog(Run r, List<Record> out) {
+        while (!r.pendingLog.isEmpty()) {
+            List<String> lines = new ArrayList<>();
+            int chars = 0;
+            String line;
+            while (lines.size() < Records.MAX_LOG_LINES_PER_RECORD && chars < MAX_LOG_CHUNK_CHARS
+                    && (line = r.pendingLog.poll()) != null) {
+                lines.add(line);
+                chars += line.length();
+            }
+            if (lines.isEmpty()) {
+                return;
+            }
+            // strictly increasing timestamps keep the chunks in order in the ledger's (timestamp, id) order
+            r.lastLogMs = Math.max(clock.getAsLong(), r.lastLogMs + 1);
+            out.add(Records.log(ledger.colonyId(), r.lastLogMs, r.processId, r.attempt, r.seq++, lines));
+        }
+    }
+}
