@@ -377,7 +377,7 @@ public final class Ledger {
         }
         IdKey pid = IdKey.of(r.processId());
         Proc p = procs.get(pid);
-        if (p == null) {
+        if (p == null || p.state == null) {
             held.holdOrphan(pid, r);
             return new Outcome(rid, Outcome.Status.HELD, "process not known yet");
         }
@@ -403,9 +403,8 @@ public final class Ledger {
         IdKey rid = IdKey.of(r.id());
         List<Proc> created = new ArrayList<>(r.processIds().size());
         for (byte[] id : r.processIds()) {
-            Proc p = new Proc(IdKey.of(id));
-            procs.put(p.id, p);
-            p.records = 1;
+            Proc p = procs.computeIfAbsent(IdKey.of(id), Proc::new);
+            p.records++;
             p.addToDigest(rid);
             created.add(p);
         }
@@ -413,7 +412,11 @@ public final class Ledger {
             link(created, r);
         }
         for (Proc p : created) {
-            step(p, r, signer, batch);
+            if (p.lastTs >= r.timestampMs()) {
+                refold(p, batch);
+            } else {
+                step(p, r, signer, batch);
+            }
         }
         for (Proc p : created) {
             for (DecodedRecord o : held.releaseOrphans(p.id)) {
@@ -521,18 +524,51 @@ public final class Ledger {
         propagate(p, oldState, oldEnded, batch);
     }
 
+    /**
+     * Re-folds a process from its stored records. Records whose signer is no longer a member at their
+     * timestamp (a Revoke arrived) leave the store and are held, so that the stored set converges to
+     * the same set on every node; a process whose Submit left becomes unknown again.
+     */
     private void refold(Proc p, Batch batch) {
         batch.touch(p);
         ProcessState oldState = p.state;
         long oldEnded = p.endedAt;
         unindex(p);
         p.resetFold();
+        List<DecodedRecord> kept = new ArrayList<>();
         for (SignedRecord s : store.byProcess(p.id.bytes())) {
             DecodedRecord d = Records.decode(s);
-            fold.step(p, d, membership.find(d.signer()), null);
+            Member signer = membership.find(d.signer());
+            if (!membership.valid(signer, d.timestampMs())) {
+                unstore(d);
+                held.holdStranger(d);
+                continue;
+            }
+            kept.add(d);
+            fold.step(p, d, signer, null);
+        }
+        if (p.state == null) {
+            for (DecodedRecord d : kept) {
+                unstore(d);
+                held.holdOrphan(p.id, d);
+            }
+            procs.remove(p.id);
         }
         index(p);
         propagate(p, oldState, oldEnded, batch);
+    }
+
+    /** Removes a process record from the store and from the digests of its processes. */
+    private void unstore(DecodedRecord d) {
+        store.delete(d);
+        IdKey rid = IdKey.of(d.id());
+        for (byte[] pid : d.processIds()) {
+            Proc q = procs.get(IdKey.of(pid));
+            if (q != null) {
+                q.records--;
+                q.addToDigest(rid);
+            }
+        }
     }
 
     private void propagate(Proc p, ProcessState oldState, long oldEnded, Batch batch) {

@@ -12,18 +12,21 @@ import io.colony.protocol.pb.SignedRecord;
 /** A colony with an owner, a ledger over a memory store, and a settable clock, for tests. */
 final class TestColony {
     static final long T0 = 1_700_000_000_000L;
-    final Identity ownerId = Identity.generate();
-    final byte[] colony = ownerId.publicKey();
-    final RecordFactory owner = new RecordFactory(ownerId, colony);
+    final Identity ownerId;
+    final byte[] colony;
+    final RecordFactory owner;
     final RecordStore store;
     final Ledger ledger;
     long now = T0 + 1_000_000;
 
     TestColony() {
-        this(new MemoryRecordStore());
+        this(Identity.generate(), new MemoryRecordStore());
     }
 
-    TestColony(RecordStore store) {
+    TestColony(Identity ownerId, RecordStore store) {
+        this.ownerId = ownerId;
+        this.colony = ownerId.publicKey();
+        this.owner = new RecordFactory(ownerId, colony);
         this.store = store;
         this.ledger = new Ledger(colony, LedgerConfig.defaults(), store);
     }
