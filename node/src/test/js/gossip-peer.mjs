@@ -4,8 +4,9 @@
 //   {"cmd":"subscribe","topic":"t"}               -> {"event":"subscribed","topic":"t"}
 //   {"cmd":"publish","topic":"t","data":"text"}   -> {"event":"published","recipients":n}
 //   {"cmd":"mesh","topic":"t"}                    -> {"event":"mesh","mesh":[…],"subscribers":[…]}
-//   {"cmd":"bench-publish","topic":"t","count":n,"size":bytes}
-//        -> publishes n messages whose first 8 bytes are the send time (µs, wall clock)
+//   {"cmd":"bench-publish","topic":"t","count":n,"size":bytes,"intervalMs":ms}
+//        -> publishes n messages carrying their send time (µs, wall clock), one every intervalMs
+//           (0: as fast as publish resolves)
 //        -> {"event":"bench-published","count":n,"millis":…}
 //   {"cmd":"bench-expect","topic":"t","count":n}  -> once n bench messages arrived:
 //        {"event":"bench-received","count":n,"p50":µs,"p99":µs,"firstSend":µs,"lastReceive":µs}
@@ -118,6 +119,7 @@ async function run (cmd) {
         new DataView(data.buffer).setBigUint64(1, BigInt(nowMicros()))
         new DataView(data.buffer).setUint32(9, i)
         await pubsub.publish(cmd.topic, data.slice())
+        if (cmd.intervalMs > 0) await new Promise(resolve => setTimeout(resolve, cmd.intervalMs))
       }
       return { event: 'bench-published', count: cmd.count, millis: performance.now() - start }
     }
