@@ -22,15 +22,30 @@ public final class SyncDigest {
 
     /** Adds an id (callers add each id once). */
     public void add(byte[] id) {
-        if (id.length != ID_BYTES) {
-            throw new IllegalArgumentException("record id must be " + ID_BYTES + " bytes, got " + id.length);
-        }
+        checkLength(id);
         int b = bucketOf(id);
         byte[] x = xor[b];
         for (int i = 0; i < ID_BYTES; i++) {
             x[i] ^= id[i];
         }
         count[b]++;
+    }
+
+    /** Removes an id that was added before (XOR is its own inverse). */
+    public void remove(byte[] id) {
+        checkLength(id);
+        int b = bucketOf(id);
+        byte[] x = xor[b];
+        for (int i = 0; i < ID_BYTES; i++) {
+            x[i] ^= id[i];
+        }
+        count[b]--;
+    }
+
+    private static void checkLength(byte[] id) {
+        if (id.length != ID_BYTES) {
+            throw new IllegalArgumentException("record id must be " + ID_BYTES + " bytes, got " + id.length);
+        }
     }
 
     public static int bucketOf(byte[] id) {

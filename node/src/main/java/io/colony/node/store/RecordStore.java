@@ -48,6 +48,19 @@ public interface RecordStore extends AutoCloseable {
     /** Admit and Revoke records, in (timestamp, id) order. */
     List<SignedRecord> membership();
 
+    /**
+     * Feeds the id of every stored record whose first byte is {@code bucket} (0-255) to the sink,
+     * in no particular order. Used by anti-entropy sync; stores should override the full scan.
+     */
+    default void forEachIdInBucket(int bucket, Consumer<byte[]> sink) {
+        forEach(r -> {
+            byte[] id = io.colony.protocol.Records.recordId(r);
+            if ((id[0] & 0xff) == bucket) {
+                sink.accept(id);
+            }
+        });
+    }
+
     /** Number of stored records. */
     long count();
 

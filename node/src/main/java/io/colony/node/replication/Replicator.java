@@ -1,0 +1,362 @@
+package io.colony.node.replication;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.colony.node.net.PeerNetwork;
+import io.colony.node.net.PeerNetwork.Validation;
+import io.colony.node.net.memory.Scheduler;
+import io.colony.node.pb.DigestRequest;
+import io.colony.node.pb.DigestResponse;
+import io.colony.node.pb.FetchRequest;
+import io.colony.node.pb.FetchResponse;
+import io.colony.node.pb.IdsRequest;
+import io.colony.node.pb.IdsResponse;
+import io.colony.node.pb.SyncRequest;
+import io.colony.node.pb.SyncResponse;
+import io.colony.protocol.Ids;
+import io.colony.protocol.Records;
+import io.colony.protocol.pb.SignedRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replicates the ledger between the nodes of a colony: every record a node stores is gossiped on
+ * the colony's topic (fast, but gossip can lose messages), and every node regularly pulls from a
+ * random peer what it lacks (anti-entropy: {@link SyncDigest} comparison, then ids of the differing
+ * buckets, then the missing records). A node that was down, partitioned or is new catches up this
+ * way; a new connection triggers a pull at once.
+ *
+ * <p>Threading: all ledger access happens on {@code owner}; network callbacks hop onto it. The
+ * gossip validator runs on network threads and only checks what needs no ledger: that the bytes are
+ * a signed record with a valid signature from a known member.
+ */
+public final class Replicator implements AutoCloseable {
+
+    public static final String SYNC_PROTOCOL = "/colony/sync/1.0.0";
+    private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+    private static final int REFUSED_CACHE = 10_000;
+
+    private final PeerNetwork network;
+    private final String topic;
+    private final Executor owner;
+    private final Scheduler scheduler;
+    private final SyncSource source;
+    private final Predicate<byte[]> isMember;
+    private final ReplicationConfig config;
+    private final Random random;
+    private final Map<String, Long> refusedUntil = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > REFUSED_CACHE;
+        }
+    };
+    private final java.util.Set<String> syncing = new java.util.HashSet<>();
+    private volatile boolean closed;
+    private volatile Scheduler.Cancellable timer;
+    private long pulledRecords;
+    private long syncRounds;
+
+    /**
+     * @param isMember thread-safe check that a signer key belongs to the colony (as far as this node
+     *     knows); used by the gossip validator
+     * @param seed randomness for peer choice and jitter (fixed in simulations)
+     */
+    public Replicator(PeerNetwork network, byte[] colonyId, Executor owner, Scheduler scheduler, SyncSource source,
+            Predicate<byte[]> isMember, ReplicationConfig config, long seed) {
+        this.network = network;
+        this.topic = topicOf(colonyId);
+        this.owner = owner;
+        this.scheduler = scheduler;
+        this.source = source;
+        this.isMember = isMember;
+        this.config = config;
+        this.random = new Random(seed);
+    }
+
+    /** The gossip topic of a colony. */
+    public static String topicOf(byte[] colonyId) {
+        return "/colony/" + HexFormat.of().formatHex(colonyId) + "/records/1";
+    }
+
+    /** Subscribes to the colony topic, serves sync requests and starts the pull timer. */
+    public void start() {
+        network.subscribe(topic, this::validate, (from, data) -> owner.execute(() -> onGossip(from, data)));
+        network.handle(SYNC_PROTOCOL, (from, bytes) -> {
+            CompletableFuture<byte[]> answer = new CompletableFuture<>();
+            owner.execute(() -> {
+                try {
+                    answer.complete(serve(bytes).toByteArray());
+                } catch (RuntimeException e) {
+                    answer.complete(SyncResponse.newBuilder().setError(e.getMessage() == null ? "error" : e.getMessage())
+                            .build().toByteArray());
+                }
+            });
+            return answer;
+        });
+        network.addPeerListener(new PeerNetwork.PeerListener() {
+            @Override
+            public void connected(String peerId, byte[] key) {
+                owner.execute(() -> pullFrom(peerId));
+            }
+
+            @Override
+            public void disconnected(String peerId) {
+            }
+        });
+        scheduleNext();
+    }
+
+    /** Publishes a record this node created and stored. */
+    public void publish(SignedRecord record) {
+        network.publish(topic, record.toByteArray());
+    }
+
+    /** Number of records received through anti-entropy pulls so far. */
+    public long pulledRecords() {
+        return pulledRecords;
+    }
+
+    /** Number of completed sync rounds. */
+    public long syncRounds() {
+        return syncRounds;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Scheduler.Cancellable t = timer;
+        if (t != null) {
+            t.cancel();
+        }
+    }
+
+    // ---------------------------------------------------------------- gossip
+
+    private Validation validate(String from, byte[] data) {
+        SignedRecord r;
+        try {
+            r = SignedRecord.parseFrom(data);
+        } catch (InvalidProtocolBufferException e) {
+            return Validation.REJECT;
+        }
+        if (r.getSigner().size() != Ids.ID_BYTES || !Records.verify(r)) {
+            return Validation.REJECT;
+        }
+        // unknown signers may be members whose Admit we have not seen yet: sync settles it
+        return isMember.test(r.getSigner().toByteArray()) ? Validation.ACCEPT : Validation.IGNORE;
+    }
+
+    private void onGossip(String from, byte[] data) {
+        if (closed) {
+            return;
+        }
+        try {
+            SignedRecord r = SignedRecord.parseFrom(data);
+            if (!source.contains(Records.recordId(r))) {
+                noteRefused(source.ingest(List.of(r), from));
+            }
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            LOG.debug("gossiped record from {} not applied: {}", from, e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- pulling
+
+    private void scheduleNext() {
+        if (closed) {
+            return;
+        }
+        long base = config.syncIntervalMs();
+        long delay = base / 2 + (long) (random.nextDouble() * base);
+        timer = scheduler.schedule(delay, () -> owner.execute(() -> {
+            List<String> peers = new ArrayList<>(network.connectedPeers());
+            if (!peers.isEmpty()) {
+                peers.sort(null);
+                pullFrom(peers.get(random.nextInt(peers.size())));
+            }
+            scheduleNext();
+        }));
+    }
+
+    /** One anti-entropy round with a peer: digest, ids of differing buckets, missing records. */
+    void pullFrom(String peer) {
+        if (closed || !syncing.add(peer)) {
+            return;
+        }
+        SyncDigest d = source.digest();
+        DigestRequest.Builder req = DigestRequest.newBuilder();
+        for (int b = 0; b < SyncDigest.BUCKETS; b++) {
+            req.addBucketXor(ByteString.copyFrom(d.bucketXor(b))).addBucketCount(d.bucketCount(b));
+        }
+        ask(peer, SyncRequest.newBuilder().setDigest(req).build())
+                .thenCompose(resp -> {
+                    List<Integer> differing = resp.getDigest().getDifferingList();
+                    if (differing.isEmpty()) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    List<Integer> buckets = new ArrayList<>(differing);
+                    java.util.Collections.shuffle(buckets, random);
+                    buckets = buckets.subList(0, Math.min(buckets.size(), config.maxBucketsPerRound()));
+                    return ask(peer, SyncRequest.newBuilder().setIds(IdsRequest.newBuilder().addAllBuckets(buckets))
+                            .build()).thenComposeAsync(ids -> fetchMissing(peer, ids.getIds()), owner);
+                })
+                .whenCompleteAsync((v, err) -> {
+                    syncing.remove(peer);
+                    syncRounds++;
+                    if (err != null) {
+                        LOG.debug("sync with {} failed: {}", peer, err.toString());
+                    }
+                }, owner);
+    }
+
+    private CompletableFuture<Void> fetchMissing(String peer, IdsResponse ids) {
+        long now = scheduler.now();
+        List<ByteString> missing = new ArrayList<>();
+        for (ByteString id : ids.getIdsList()) {
+            byte[] raw = id.toByteArray();
+            if (raw.length != Ids.ID_BYTES || source.contains(raw)) {
+                continue;
+            }
+            Long until = refusedUntil.get(Ids.text(raw));
+            if (until != null && until > now) {
+                continue;
+            }
+            missing.add(id);
+        }
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int i = 0; i < missing.size(); i += config.maxFetchPerRequest()) {
+            List<ByteString> batch = missing.subList(i, Math.min(missing.size(), i + config.maxFetchPerRequest()));
+            chain = chain.thenCompose(v -> fetch(peer, batch));
+        }
+        return chain;
+    }
+
+    private CompletableFuture<Void> fetch(String peer, List<ByteString> ids) {
+        List<ByteString> wanted = new ArrayList<>(ids);
+        return ask(peer, SyncRequest.newBuilder().setFetch(FetchRequest.newBuilder().addAllIds(wanted)).build())
+                .thenAcceptAsync(resp -> {
+                    List<SignedRecord> records = new ArrayList<>();
+                    for (ByteString b : resp.getFetch().getRecordsList()) {
+                        try {
+                            records.add(SignedRecord.parseFrom(b));
+                        } catch (InvalidProtocolBufferException e) {
+                            LOG.debug("peer {} sent a malformed record", peer);
+                        }
+                    }
+                    if (!records.isEmpty()) {
+                        pulledRecords += records.size();
+                        noteRefused(source.ingest(records, peer));
+                    }
+                }, owner)
+                .thenCompose(v -> {
+                    // answers are size-capped: ask again for what did not fit
+                    List<ByteString> rest = new ArrayList<>();
+                    for (ByteString id : wanted) {
+                        if (!source.contains(id.toByteArray()) && !refusedUntil.containsKey(Ids.text(id.toByteArray()))) {
+                            rest.add(id);
+                        }
+                    }
+                    return rest.size() < wanted.size() && !rest.isEmpty() ? fetch(peer, rest)
+                            : CompletableFuture.completedFuture(null);
+                });
+    }
+
+    private void noteRefused(List<byte[]> refused) {
+        long until = scheduler.now() + config.refusedRetryMs();
+        for (byte[] id : refused) {
+            refusedUntil.put(Ids.text(id), until);
+        }
+    }
+
+    private CompletableFuture<SyncResponse> ask(String peer, SyncRequest request) {
+        return network.request(peer, SYNC_PROTOCOL, request.toByteArray(), Duration.ofMillis(config.requestTimeoutMs()))
+                .thenApply(bytes -> {
+                    try {
+                        SyncResponse r = SyncResponse.parseFrom(bytes);
+                        if (r.getKindCase() == SyncResponse.KindCase.ERROR) {
+                            throw new IllegalStateException("peer refused sync: " + r.getError());
+                        }
+                        return r;
+                    } catch (InvalidProtocolBufferException e) {
+                        throw new IllegalStateException("malformed sync answer", e);
+                    }
+                });
+    }
+
+    // ---------------------------------------------------------------- serving
+
+    SyncResponse serve(byte[] bytes) {
+        SyncRequest req;
+        try {
+            req = SyncRequest.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            return error("malformed sync request");
+        }
+        switch (req.getKindCase()) {
+            case DIGEST: {
+                DigestRequest d = req.getDigest();
+                if (d.getBucketXorCount() != SyncDigest.BUCKETS || d.getBucketCountCount() != SyncDigest.BUCKETS) {
+                    return error("a digest has " + SyncDigest.BUCKETS + " buckets");
+                }
+                List<byte[]> xors = new ArrayList<>(SyncDigest.BUCKETS);
+                for (ByteString x : d.getBucketXorList()) {
+                    xors.add(x.toByteArray());
+                }
+                return SyncResponse.newBuilder().setDigest(DigestResponse.newBuilder()
+                        .addAllDiffering(source.digest().differing(xors, d.getBucketCountList()))).build();
+            }
+            case IDS: {
+                IdsResponse.Builder out = IdsResponse.newBuilder();
+                int[] n = {0};
+                for (int b : req.getIds().getBucketsList()) {
+                    if (b < 0 || b >= SyncDigest.BUCKETS) {
+                        return error("bucket out of range: " + b);
+                    }
+                    source.idsInBucket(b, id -> {
+                        if (n[0] < config.maxIdsPerResponse()) {
+                            out.addIds(ByteString.copyFrom(id));
+                        }
+                        n[0]++;
+                    });
+                }
+                return SyncResponse.newBuilder().setIds(out.setTruncated(n[0] > config.maxIdsPerResponse())).build();
+            }
+            case FETCH: {
+                FetchResponse.Builder out = FetchResponse.newBuilder();
+                int size = 0;
+                int count = 0;
+                for (ByteString id : req.getFetch().getIdsList()) {
+                    if (count++ >= config.maxFetchPerRequest()) {
+                        break;
+                    }
+                    var rec = id.size() == Ids.ID_BYTES ? source.record(id.toByteArray()) : java.util.Optional.<SignedRecord>empty();
+                    if (rec.isPresent()) {
+                        int s = rec.get().getSerializedSize();
+                        if (size + s > config.maxResponseBytes() && size > 0) {
+                            break;
+                        }
+                        size += s;
+                        out.addRecords(rec.get().toByteString());
+                    }
+                }
+                return SyncResponse.newBuilder().setFetch(out).build();
+            }
+            default:
+                return error("unknown sync request");
+        }
+    }
+
+    private static SyncResponse error(String message) {
+        return SyncResponse.newBuilder().setError(message).build();
+    }
+}
