@@ -193,6 +193,7 @@ public final class Replicator implements AutoCloseable {
         if (closed || !syncing.add(peer)) {
             return;
         }
+        long before = pulledRecords;
         SyncDigest d = source.digest();
         DigestRequest.Builder req = DigestRequest.newBuilder();
         for (int b = 0; b < SyncDigest.BUCKETS; b++) {
@@ -215,6 +216,9 @@ public final class Replicator implements AutoCloseable {
                     syncRounds++;
                     if (err != null) {
                         LOG.debug("sync with {} failed: {}", peer, err.toString());
+                    } else if (pulledRecords > before) {
+                        // progress: keep pulling from this peer until the digests agree
+                        pullFrom(peer);
                     }
                 }, owner);
     }
