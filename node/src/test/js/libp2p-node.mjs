@@ -13,6 +13,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
  * @param {string[]} [opts.listen] listen multiaddrs
  * @param {number} [opts.pingInterval] connection monitor interval in ms
  * @param {object} [opts.services] extra services (e.g. gossipsub)
+ * @param {object} [opts.connectionManager] connection manager overrides (limits, rate limits)
  */
 export async function createNode (opts = {}) {
   const privateKey = await generateKeyPair('Ed25519')
@@ -22,6 +23,7 @@ export async function createNode (opts = {}) {
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
+    connectionManager: opts.connectionManager ?? {},
     connectionMonitor: {
       enabled: true,
       pingInterval: opts.pingInterval ?? 10000,

@@ -30,4 +30,7 @@ public interface Connection {
 
     /** Closes the connection (yamux go-away, then TCP close). */
     void close();
+
+    /** Completes once the connection is closed, whoever closed it. */
+    CompletableFuture<Void> closeFuture();
 }

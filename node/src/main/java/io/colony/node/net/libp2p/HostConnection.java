@@ -88,6 +88,13 @@ final class HostConnection implements Connection {
         session.goAway(YamuxFrame.GO_AWAY_NORMAL);
     }
 
+    @Override
+    public CompletableFuture<Void> closeFuture() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        channel.closeFuture().addListener(x -> f.complete(null));
+        return f;
+    }
+
     /** Closes the connection once it has had no stream for {@code idle}. */
     void closeWhenIdle(Duration idle) {
         long[] idleSince = {System.nanoTime()};
