@@ -1,7 +1,81 @@
 package io.colony.cli;
 
-public final class Main {
+import io.colony.sdk.ColonyException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The {@code colony} command. Exit status: 0 ok, 1 error (or a FAILED process), 2 usage error. */
+@Command(name = "colony", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Colony: run function specs on a colony of peer nodes.", "",
+                "Quick start: 'colony dev' in one terminal, then in another paste its export lines and run",
+                "  colony process submit --spec sayhello.json --wait"},
+        subcommands = {DevCommand.class, ProcessCommand.class, LogCommand.class, KeyCommand.class,
+                NodeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    /** Exit status of usage errors. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit status of other errors. */
+    public static final int EXIT_ERROR = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
-        System.out.println("colony");
+        int status = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        System.exit(status);
+    }
+
+    /** Runs the command line with the given streams and returns the exit status (for tests and embedding). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setParameterExceptionHandler((ex, argv) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("colony: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName()
+                    + " --help')");
+            c.getErr().flush();
+            return EXIT_USAGE;
+        });
+        cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
+            c.getErr().println("colony: " + message(ex));
+            c.getErr().flush();
+            return EXIT_ERROR;
+        });
+        int status = cmd.execute(args);
+        out.flush();
+        err.flush();
+        return status;
+    }
+
+    private static String message(Exception e) {
+        if (e instanceof ColonyException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof UncheckedIOException) {
+            return e.getMessage();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** The version from the jar manifest ("dev" when run from classes). */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"colony " + (v == null ? "dev" : v)};
+        }
     }
 }
