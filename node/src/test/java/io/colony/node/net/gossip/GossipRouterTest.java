@@ -261,4 +261,30 @@ class GossipRouterTest {
         assertThrows(IllegalArgumentException.class, () -> a.publish("", new byte[1]));
         assertThrows(IllegalArgumentException.class, () -> a.subscribe("t".repeat(1000), (f, d) -> Validation.ACCEPT));
     }
+
+    @Test
+    void iwantAnswersAreCappedPerPeerAndSplitUnderTheRpcLimit() {
+        RouterHarness h = new RouterHarness(GossipConfig.defaults(), 1);
+        h.add("a");
+        h.add("b");
+        h.connect("a", "b");
+        h.subscribeAll(TOPIC);
+        h.drain();
+        h.heartbeats(1);
+        List<ByteString> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            h.get("a").publish(TOPIC, new byte[600 * 1024]);
+            ids.add(GossipRouter.messageId(h.trace.get(h.trace.size() - 1).rpc().getPublish(0)));
+        }
+        h.queue.clear();
+        RPC iwant = RPC.newBuilder().setControl(ControlMessage.newBuilder().addIwant(
+                io.colony.node.net.libp2p.pb.ControlIWant.newBuilder().addAllMessageIDs(ids))).build();
+        for (int round = 0; round < 5; round++) {
+            h.trace.clear();
+            h.get("a").handleRpc("b", iwant);
+            int sent = h.trace.stream().mapToInt(s -> s.rpc().getPublishCount()).sum();
+            assertEquals(round < h.config.gossipRetransmission ? 3 : 0, sent, "round " + round);
+            assertTrue(h.trace.stream().allMatch(s -> s.rpc().getSerializedSize() <= h.config.maxRpcSize));
+        }
+    }
 }
