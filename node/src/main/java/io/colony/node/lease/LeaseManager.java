@@ -45,12 +45,23 @@ public final class LeaseManager {
         boolean started;
         long confirmedUntil;
         long lastRenewAt;
+        long lastTs;
 
-        Lease(byte[] processId, int attempt, long claimedAt) {
+        Lease(byte[] processId, int attempt, long claimedAt, long claimTs) {
             this.processId = processId;
             this.attempt = attempt;
             this.claimedAt = claimedAt;
             this.lastRenewAt = claimedAt;
+            this.lastTs = claimTs;
+        }
+
+        /**
+         * A timestamp for this lease's next record: now, but strictly after its previous record, so
+         * that the fold order (timestamp, id) never puts a Renew or Close before its Claim.
+         */
+        long stamp(long now) {
+            lastTs = Math.max(now, lastTs + 1);
+            return lastTs;
         }
     }
 
@@ -109,10 +120,12 @@ public final class LeaseManager {
                 if (holds(s.processId())) {
                     continue;
                 }
-                Lease l = new Lease(s.processId(), s.attempt() + 1, nowMs);
+                // stamped after the record that made it WAITING, so the claim folds after it
+                long ts = Math.max(nowMs, s.waitingSinceMs() + 1);
+                Lease l = new Lease(s.processId(), s.attempt() + 1, nowMs, ts);
                 leases.put(ByteBuffer.wrap(l.processId), l);
-                actions.add(new LeaseAction.Sign(l.processId, l.attempt, Records.claim(colony, nowMs, l.processId,
-                        l.attempt, executorName, executorType, nowMs + config.leaseMs())));
+                actions.add(new LeaseAction.Sign(l.processId, l.attempt, Records.claim(colony, ts, l.processId,
+                        l.attempt, executorName, executorType, ts + config.leaseMs())));
                 free--;
             }
         }
@@ -151,11 +164,12 @@ public final class LeaseManager {
             actions.add(new LeaseAction.Stop(l.processId, l.attempt, "maxexectime exceeded"));
             return true;
         }
-        long until = now + config.leaseMs();
-        if (now >= l.lastRenewAt + config.renewEveryMs() && until > s.leaseUntilMs() && now < s.leaseUntilMs()) {
+        if (now >= l.lastRenewAt + config.renewEveryMs() && now + config.leaseMs() > s.leaseUntilMs()
+                && now < s.leaseUntilMs()) {
             l.lastRenewAt = now;
+            long ts = l.stamp(now);
             actions.add(new LeaseAction.Sign(l.processId, l.attempt,
-                    Records.renew(colony, now, l.processId, l.attempt, until)));
+                    Records.renew(colony, ts, l.processId, l.attempt, ts + config.leaseMs())));
         }
         return false;
     }
@@ -199,8 +213,8 @@ public final class LeaseManager {
             return List.of();
         }
         leases.remove(ByteBuffer.wrap(processId));
-        return List.of(new LeaseAction.Sign(processId, l.attempt, Records.close(colony, nowMs, processId, l.attempt,
-                success, cut(output), cut(errors))));
+        return List.of(new LeaseAction.Sign(processId, l.attempt, Records.close(colony, l.stamp(nowMs), processId,
+                l.attempt, success, cut(output), cut(errors))));
     }
 
     /** Ids of the processes currently held (claimed or running). */
