@@ -40,13 +40,15 @@ final class Identify {
         return b.build().toByteArray();
     }
 
-    /** Handler that writes {@code message} and half-closes (identify responder). */
+    /**
+     * Handler that writes our identify message and half-closes: the identify responder, and the
+     * initiator of an identify push.
+     */
     static StreamHandler responder(Libp2pHost host) {
         return new StreamHandler() {
             @Override
             public void onOpen(P2pStream stream) {
-                Multiaddr observed = host.connection(PeerId.parse(stream.remotePeerId()))
-                        .map(Connection::remoteAddress).orElse(null);
+                Multiaddr observed = ((YamuxStream) stream).session().remoteAddress();
                 stream.write(LengthPrefixed.frame(message(host, observed)));
                 stream.closeWrite();
             }

@@ -15,7 +15,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -112,10 +115,34 @@ public final class Libp2pHost implements AutoCloseable {
                 throw new IllegalStateException("cannot listen on " + addr + ": " + f.cause().getMessage());
             }
             servers.add(f.channel());
-            boundAddresses.add(Multiaddr.fromSocketAddress((InetSocketAddress) f.channel().localAddress())
-                    .withPeerId(peerId()));
-            LOG.info("libp2p host {} listening on {}", peerId(), boundAddresses.get(boundAddresses.size() - 1));
+            for (Multiaddr bound : dialable((InetSocketAddress) f.channel().localAddress())) {
+                boundAddresses.add(bound.withPeerId(peerId()));
+            }
+            LOG.info("libp2p host {} listening on {}", peerId(), f.channel().localAddress());
         }
+    }
+
+    /** A bound address; a wildcard one becomes the addresses of the interfaces that are up. */
+    private static List<Multiaddr> dialable(InetSocketAddress bound) {
+        if (!bound.getAddress().isAnyLocalAddress()) {
+            return List.of(Multiaddr.fromSocketAddress(bound));
+        }
+        List<Multiaddr> out = new ArrayList<>();
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp()) {
+                    continue;
+                }
+                for (InetAddress ip : Collections.list(nic.getInetAddresses())) {
+                    if (ip.getClass() == bound.getAddress().getClass() && !ip.isLinkLocalAddress()) {
+                        out.add(Multiaddr.fromSocketAddress(new InetSocketAddress(ip, bound.getPort())));
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            LOG.warn("cannot list network interfaces: {}", e.getMessage());
+        }
+        return out.isEmpty() ? List.of(Multiaddr.fromSocketAddress(bound)) : out;
     }
 
     private void accept(SocketChannel ch) {
@@ -310,12 +337,32 @@ public final class Libp2pHost implements AutoCloseable {
     /** Serves {@code protocol}: each inbound stream gets a fresh handler from {@code factory}. */
     public void handle(String protocol, Supplier<StreamHandler> factory) {
         Multistream.dialer(protocol);
-        protocols.put(protocol, factory);
+        if (protocols.put(protocol, factory) == null) {
+            pushIdentify();
+        }
     }
 
     /** Stops serving {@code protocol}. */
     public void unhandle(String protocol) {
-        protocols.remove(protocol);
+        if (protocols.remove(protocol) != null) {
+            pushIdentify();
+        }
+    }
+
+    /** Tells connected peers that speak identify push about our changed protocols. */
+    private void pushIdentify() {
+        for (List<HostConnection> list : connections.values()) {
+            for (HostConnection c : list) {
+                IdentifyInfo info = identified.get(c.remotePeer());
+                if (c.isOpen() && info != null && info.protocols().contains(IDENTIFY_PUSH)) {
+                    c.newStream(IDENTIFY_PUSH, Identify.responder(this)).whenComplete((s, e) -> {
+                        if (e != null) {
+                            LOG.debug("identify push to {} failed: {}", c.remotePeer(), e.getMessage());
+                        }
+                    });
+                }
+            }
+        }
     }
 
     /** Protocols we serve (including identify and ping), sorted. */

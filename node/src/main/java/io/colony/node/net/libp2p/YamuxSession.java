@@ -56,6 +56,11 @@ final class YamuxSession extends ChannelInboundHandlerAdapter {
         return remotePeer;
     }
 
+    /** The remote end of the underlying TCP connection. */
+    Multiaddr remoteAddress() {
+        return Multiaddr.fromSocketAddress((java.net.InetSocketAddress) ctx.channel().remoteAddress());
+    }
+
     int streamCount() {
         return streamCount.get();
     }

@@ -70,6 +70,28 @@ class HostEndToEndTest {
     }
 
     @Test
+    void newProtocolsArePushedToConnectedPeers() throws Exception {
+        Libp2pHost a = hosts.start();
+        Libp2pHost b = hosts.start();
+        a.dial(addr(b)).get(5, TimeUnit.SECONDS);
+        await().until(() -> a.identifyInfo(b.peerId()).isPresent() && b.identifyInfo(a.peerId()).isPresent());
+        b.handle("/test/late/1.0.0", () -> (s, d) -> { });
+        await().until(() -> a.identifyInfo(b.peerId()).orElseThrow().protocols().contains("/test/late/1.0.0"));
+        b.unhandle("/test/late/1.0.0");
+        await().until(() -> !a.identifyInfo(b.peerId()).orElseThrow().protocols().contains("/test/late/1.0.0"));
+    }
+
+    @Test
+    void wildcardListenAddressesAreExpandedToInterfaces() {
+        Libp2pHost h = hosts.start(cfg -> HostConfig.builder(Ed25519KeyPair.generate()).listen("/ip4/0.0.0.0/tcp/0"));
+        assertFalse(h.listenAddresses().isEmpty());
+        for (Multiaddr m : h.listenAddresses()) {
+            assertFalse(m.toString().startsWith("/ip4/0.0.0.0"), m.toString());
+            assertEquals(h.peerId(), m.peerId().orElseThrow());
+        }
+    }
+
+    @Test
     void pingMeasuresRoundTripBothWays() throws Exception {
         Libp2pHost a = hosts.start();
         Libp2pHost b = hosts.start();
