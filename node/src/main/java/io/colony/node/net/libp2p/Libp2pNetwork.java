@@ -47,16 +47,21 @@ public final class Libp2pNetwork implements PeerNetwork {
 
     /** Our side of the meshsub exchange with one peer. */
     private static final class Session {
+        /** Times we open a new stream after the previous one died while connected. */
+        static final int MAX_REOPENS = 3;
+
         final String peer;
         final boolean outbound;
+        final int reopens;
         final AtomicLong queuedBytes = new AtomicLong();
         /** Frames produced before the stream was ready; guarded by the session. */
         List<byte[]> early = new ArrayList<>();
         P2pStream stream;
 
-        Session(String peer, boolean outbound) {
+        Session(String peer, boolean outbound, int reopens) {
             this.peer = peer;
             this.outbound = outbound;
+            this.reopens = reopens;
         }
     }
 
@@ -146,18 +151,27 @@ public final class Libp2pNetwork implements PeerNetwork {
     }
 
     private void onConnected(PeerId peerId, byte[] key, Connection connection) {
-        String peer = peerId.toString();
-        Session session = new Session(peer, !connection.isInbound());
-        if (sessions.putIfAbsent(peer, session) != null) {
+        for (PeerListener l : listeners) {
+            l.connected(peerId.toString(), key.clone());
+        }
+        ensureSession(peerId.toString(), connection, 0);
+    }
+
+    /**
+     * Makes the peer known to the router and opens our stream to it, once per connection. The
+     * router learns of the peer at once, so its first RPCs (subscriptions) are not lost while our
+     * stream is negotiated; what we send meanwhile waits in the session.
+     */
+    private void ensureSession(String peer, Connection connection, int reopens) {
+        if (closed) {
             return;
         }
-        for (PeerListener l : listeners) {
-            l.connected(peer, key.clone());
+        Session fresh = new Session(peer, !connection.isInbound(), reopens);
+        if (sessions.putIfAbsent(peer, fresh) != null) {
+            return;
         }
-        // the router knows the peer at once, so its first RPCs (subscriptions) are not lost while
-        // our stream is negotiated; what we send meanwhile waits in the session
-        gossip.addPeer(peer, session.outbound);
-        openStream(connection, session, GossipRouter.PROTOCOL_V11);
+        gossip.addPeer(peer, fresh.outbound);
+        openStream(connection, fresh, GossipRouter.PROTOCOL_V11);
     }
 
     private void openStream(Connection connection, Session session, String protocol) {
@@ -188,10 +202,9 @@ public final class Libp2pNetwork implements PeerNetwork {
     private void onDisconnected(PeerId peerId) {
         String peer = peerId.toString();
         Session session = sessions.remove(peer);
-        if (session == null) {
-            return;
+        if (session != null) {
+            gossip.removePeer(peer);
         }
-        gossip.removePeer(peer);
         for (PeerListener l : listeners) {
             l.disconnected(peer);
         }
@@ -244,9 +257,14 @@ public final class Libp2pNetwork implements PeerNetwork {
 
         @Override
         public void onClosed(P2pStream stream) {
-            if (sessions.remove(session.peer, session)) {
-                gossip.removePeer(session.peer);
-                log.debug("meshsub stream to {} closed", session.peer);
+            if (!sessions.remove(session.peer, session)) {
+                return;
+            }
+            gossip.removePeer(session.peer);
+            log.debug("meshsub stream to {} closed", session.peer);
+            if (session.reopens < Session.MAX_REOPENS) {
+                host.connection(PeerId.parse(session.peer))
+                        .ifPresent(c -> ensureSession(session.peer, c, session.reopens + 1));
             }
         }
     }
@@ -259,6 +277,10 @@ public final class Libp2pNetwork implements PeerNetwork {
         public void onData(P2pStream stream, byte[] data) {
             if (reader == null) {
                 reader = new LengthPrefixed(gossip.config().maxRpcSize);
+                String peer = stream.remotePeerId();
+                if (!sessions.containsKey(peer)) { // its stream may beat our connection listener
+                    host.connection(PeerId.parse(peer)).ifPresent(c -> ensureSession(peer, c, 0));
+                }
             }
             List<byte[]> frames;
             try {

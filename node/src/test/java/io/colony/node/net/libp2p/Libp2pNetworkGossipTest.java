@@ -102,4 +102,38 @@ class Libp2pNetworkGossipTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> seenByB.contains("-" + a.selfId()));
         assertTrue(seenByB.contains("+" + a.selfId()));
     }
+
+    @Test
+    void oversizedOrMalformedFramesResetTheStream() throws Exception {
+        Libp2pNetwork target = start();
+        Set<String> got = collect(target);
+        HostFixture fixture = new HostFixture();
+        try (fixture) {
+            Libp2pHost raw = fixture.start();
+            raw.dial(Multiaddr.parse(target.listenAddresses().get(0))).get(10, TimeUnit.SECONDS);
+            for (byte[] evil : List.of(Varint.encode(64L * 1024 * 1024), new byte[] {5, (byte) 0xff, 1, 2, 3, 4})) {
+                CompletableFuture<Void> closed = new CompletableFuture<>();
+                P2pStream stream = raw.newStream(PeerId.parse(target.selfId()), "/meshsub/1.1.0", new StreamHandler() {
+                    @Override
+                    public void onData(P2pStream s, byte[] data) {
+                    }
+
+                    @Override
+                    public void onClosed(P2pStream s) {
+                        closed.complete(null);
+                    }
+                }).get(10, TimeUnit.SECONDS);
+                stream.write(evil);
+                closed.get(10, TimeUnit.SECONDS);
+            }
+        }
+        // the network still works
+        Libp2pNetwork other = start();
+        Set<String> gotOther = collect(other);
+        other.connect(target.listenAddresses().get(0)).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> other.gossip().inspect(r -> r.meshPeers(TOPIC).size()) == 1);
+        other.publish(TOPIC, "still fine".getBytes());
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.contains(other.selfId() + "|still fine"));
+        assertTrue(gotOther.isEmpty());
+    }
 }
