@@ -11,7 +11,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The {@code colony} command. Exit status: 0 ok, 1 error (or a FAILED process), 2 usage error. */
-@Command(name = "colony", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "colony", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = {"Colony: run function specs on a colony of peer nodes.", "",
                 "Quick start: 'colony dev' in one terminal, then in another paste its export lines and run",
                 "  colony process submit --spec sayhello.json --wait"},
