@@ -287,11 +287,8 @@ public final class GossipRouter {
             }
         } else if (ps.topics.remove(topic)) {
             removeFrom(topicPeers, topic, peer);
-            removeFrom(mesh, topic, peer);
+            leaveMesh(topic, peer);
             removeFrom(fanout, topic, peer);
-            if (!mesh.containsKey(topic) && subscriptions.containsKey(topic)) {
-                mesh.put(topic, new LinkedHashSet<>());
-            }
         }
     }
 
@@ -436,10 +433,7 @@ public final class GossipRouter {
 
     private void handlePrune(String peer, ControlPrune prune, long now) {
         String topic = prune.getTopicID();
-        removeFrom(mesh, topic, peer);
-        if (mesh.get(topic) == null && subscriptions.containsKey(topic)) {
-            mesh.put(topic, new LinkedHashSet<>());
-        }
+        leaveMesh(topic, peer);
         long backoffMillis = prune.hasBackoff()
                 ? Math.min(prune.getBackoff(), 24 * 3600L) * 1000
                 : config.pruneBackoffMillis;
@@ -682,6 +676,14 @@ public final class GossipRouter {
             if (b.isEmpty()) {
                 it.remove();
             }
+        }
+    }
+
+    /** Removes a peer from a topic's mesh; the (possibly empty) mesh stays while we are subscribed. */
+    private void leaveMesh(String topic, String peer) {
+        Set<String> members = mesh.get(topic);
+        if (members != null) {
+            members.remove(peer);
         }
     }
 
