@@ -17,9 +17,16 @@ public final class DigestedRecordStore implements RecordStore {
 
     private final RecordStore delegate;
     private final SyncDigest digest = new SyncDigest();
+    private final Consumer<DecodedRecord> onStored;
 
     public DigestedRecordStore(RecordStore delegate) {
+        this(delegate, r -> { });
+    }
+
+    /** @param onStored told of every record newly put (on the ledger's thread) */
+    public DigestedRecordStore(RecordStore delegate, Consumer<DecodedRecord> onStored) {
         this.delegate = delegate;
+        this.onStored = onStored;
         delegate.forEach(r -> digest.add(Records.recordId(r)));
     }
 
@@ -33,6 +40,7 @@ public final class DigestedRecordStore implements RecordStore {
         if (!delegate.contains(record.id())) {
             delegate.put(record);
             digest.add(record.id());
+            onStored.accept(record);
         }
     }
 

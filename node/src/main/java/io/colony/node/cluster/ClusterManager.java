@@ -1,0 +1,343 @@
+package io.colony.node.cluster;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.colony.node.net.PeerNetwork;
+import io.colony.node.net.memory.Scheduler;
+import io.colony.node.pb.Hello;
+import io.colony.node.pb.HelloResponse;
+import io.colony.node.pb.KnownPeer;
+import io.colony.protocol.Records;
+import io.colony.protocol.pb.Record;
+import io.colony.protocol.pb.SignedRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a node inside its colony on the network: only members stay connected, peers are found
+ * through bootstrap peers and peer exchange, and connections are kept up to a target count.
+ *
+ * <p>Right after a connection is secured, both sides exchange a hello ({@value #HELLO}): the
+ * colony id, the owner-signed Admit of the sender's key (the owner needs none) and dialable
+ * addresses; the answer adds the peers the answerer knows. A key that is revoked is refused at the
+ * handshake; a key the node does not know yet must prove membership with its hello within the
+ * probation time, or it is disconnected. Admit records learnt this way are handed to the ledger.
+ */
+public final class ClusterManager implements AutoCloseable {
+
+    public static final String HELLO = "/colony/hello/1.0.0";
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterManager.class);
+    private static final int MAX_ADDRESSES = 16;
+
+    private final PeerNetwork network;
+    private final byte[] colony;
+    private final SignedRecord ownAdmit;
+    private final String name;
+    private final MemberDirectory members;
+    private final Consumer<SignedRecord> admitSink;
+    private final Scheduler scheduler;
+    private final List<String> bootstrap;
+    private final ClusterConfig config;
+    private final Random random;
+    private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
+    private final Set<String> verified = ConcurrentHashMap.newKeySet();
+    private final Map<String, PeerEntry> known = Collections.synchronizedMap(new LinkedHashMap<>());
+    private volatile boolean closed;
+    private volatile Scheduler.Cancellable timer;
+
+    /** What we know of a member peer: its name and where to dial it. */
+    public record PeerEntry(String peerId, String name, List<String> addresses) {
+    }
+
+    /**
+     * @param ownAdmit the owner's Admit of this node's key; null when this node is the owner
+     * @param admitSink receives verified Admit records learnt from peers (for the ledger; any thread)
+     * @param bootstrap addresses to join through
+     */
+    public ClusterManager(PeerNetwork network, byte[] colony, SignedRecord ownAdmit, String name,
+            MemberDirectory members, Consumer<SignedRecord> admitSink, Scheduler scheduler, List<String> bootstrap,
+            ClusterConfig config, long seed) {
+        this.network = network;
+        this.colony = colony.clone();
+        this.ownAdmit = ownAdmit;
+        this.name = name;
+        this.members = members;
+        this.admitSink = admitSink;
+        this.scheduler = scheduler;
+        this.bootstrap = List.copyOf(bootstrap);
+        this.config = config;
+        this.random = new Random(seed);
+    }
+
+    /** Installs the gate and the hello protocol; call before the network starts. */
+    public void install() {
+        network.setConnectionGate((peer, key) -> {
+            if (members.isRevoked(key)) {
+                LOG.info("refused connection from revoked member {}", peer);
+                return false;
+            }
+            return true;
+        });
+        network.handle(HELLO, this::answerHello);
+        network.addPeerListener(new PeerNetwork.PeerListener() {
+            @Override
+            public void connected(String peerId, byte[] key) {
+                keys.put(peerId, key.clone());
+                if (members.isMember(key, System.currentTimeMillis())) {
+                    verified.add(peerId);
+                } else {
+                    scheduler.schedule(config.probationMs(), () -> expel(peerId, "did not prove colony membership"));
+                }
+                sayHello(peerId);
+            }
+
+            @Override
+            public void disconnected(String peerId) {
+                verified.remove(peerId);
+                keys.remove(peerId);
+            }
+        });
+    }
+
+    /** Starts dialling bootstrap peers and keeping connections up. */
+    public void start() {
+        maintain();
+    }
+
+    /** Peers that proved their membership and are connected now. */
+    public List<PeerEntry> connectedMembers() {
+        List<PeerEntry> out = new ArrayList<>();
+        for (String p : network.connectedPeers()) {
+            if (verified.contains(p)) {
+                PeerEntry e = known.get(p);
+                out.add(e != null ? e : new PeerEntry(p, "", network.addressesOf(p)));
+            }
+        }
+        return out;
+    }
+
+    /** Every member peer this node has heard of. */
+    public List<PeerEntry> knownPeers() {
+        synchronized (known) {
+            return new ArrayList<>(known.values());
+        }
+    }
+
+    /** Whether a connected peer proved membership. */
+    public boolean isVerified(String peerId) {
+        return verified.contains(peerId);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Scheduler.Cancellable t = timer;
+        if (t != null) {
+            t.cancel();
+        }
+    }
+
+    // ---------------------------------------------------------------- hello
+
+    private Hello ourHello() {
+        Hello.Builder h = Hello.newBuilder().setColony(ByteString.copyFrom(colony)).setName(name)
+                .addAllAddresses(limit(network.listenAddresses()));
+        if (ownAdmit != null) {
+            h.setAdmit(ownAdmit.toByteString());
+        }
+        return h.build();
+    }
+
+    private void sayHello(String peer) {
+        network.request(peer, HELLO, ourHello().toByteArray(), Duration.ofMillis(config.helloTimeoutMs()))
+                .thenAccept(bytes -> {
+                    HelloResponse r;
+                    try {
+                        r = HelloResponse.parseFrom(bytes);
+                    } catch (InvalidProtocolBufferException e) {
+                        expel(peer, "sent a malformed hello answer");
+                        return;
+                    }
+                    if (!r.getAccepted()) {
+                        LOG.warn("peer {} did not accept us: {}", peer, r.getError());
+                        return;
+                    }
+                    String err = admitProblem(peer, r.getAdmit());
+                    if (err != null) {
+                        expel(peer, err);
+                        return;
+                    }
+                    remember(peer, r.getName(), r.getAddressesList());
+                    int added = 0;
+                    for (KnownPeer k : r.getPeersList()) {
+                        if (added++ >= config.maxKnownPeers()) {
+                            break;
+                        }
+                        if (!k.getPeerId().equals(network.selfId()) && !known.containsKey(k.getPeerId())) {
+                            remember(k.getPeerId(), "", k.getAddressesList());
+                        }
+                    }
+                })
+                .exceptionally(e -> {
+                    LOG.debug("hello to {} failed: {}", peer, e.toString());
+                    return null;
+                });
+    }
+
+    private CompletableFuture<byte[]> answerHello(String peer, byte[] bytes) {
+        HelloResponse.Builder out = HelloResponse.newBuilder();
+        Hello h;
+        try {
+            h = Hello.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            scheduler.schedule(0, () -> expel(peer, "sent a malformed hello"));
+            return CompletableFuture.completedFuture(out.setError("malformed hello").build().toByteArray());
+        }
+        String err = !Arrays.equals(h.getColony().toByteArray(), colony) ? "another colony"
+                : admitProblem(peer, h.getAdmit());
+        if (err != null) {
+            if (keys.containsKey(peer)) {
+                // (a hello racing ahead of the connection event is settled by our own hello)
+                scheduler.schedule(100, () -> expel(peer, err));
+            }
+            return CompletableFuture.completedFuture(out.setError(err).build().toByteArray());
+        }
+        remember(peer, h.getName(), h.getAddressesList());
+        out.setAccepted(true).setName(name).addAllAddresses(limit(network.listenAddresses()));
+        if (ownAdmit != null) {
+            out.setAdmit(ownAdmit.toByteString());
+        }
+        for (PeerEntry e : knownPeers()) {
+            if (!e.peerId().equals(peer) && out.getPeersCount() < 64 && !e.addresses().isEmpty()) {
+                out.addPeers(KnownPeer.newBuilder().setPeerId(e.peerId()).addAllAddresses(e.addresses()));
+            }
+        }
+        return CompletableFuture.completedFuture(out.build().toByteArray());
+    }
+
+    /**
+     * Checks that a peer is a member: the owner, already known, or proving it with an owner-signed
+     * Admit of its own connection key. Returns null when fine, else why not.
+     */
+    private String admitProblem(String peer, ByteString admitBytes) {
+        byte[] key = keys.get(peer);
+        if (key == null) {
+            return "unknown connection";
+        }
+        long now = System.currentTimeMillis();
+        if (members.isMember(key, now)) {
+            verified.add(peer);
+            offerAdmit(admitBytes);
+            return null;
+        }
+        if (admitBytes.isEmpty()) {
+            return "not a member of this colony";
+        }
+        try {
+            SignedRecord admit = SignedRecord.parseFrom(admitBytes);
+            Record body = Record.parseFrom(admit.getBody());
+            boolean ok = Arrays.equals(admit.getSigner().toByteArray(), colony) && Records.verify(admit)
+                    && body.hasAdmit() && Arrays.equals(body.getColony().toByteArray(), colony)
+                    && Arrays.equals(body.getAdmit().getMember().toByteArray(), key)
+                    && (body.getAdmit().getExpiresMs() <= 0 || body.getAdmit().getExpiresMs() > now)
+                    && !members.isRevoked(key);
+            if (!ok) {
+                return "admission not valid for this key";
+            }
+            verified.add(peer);
+            admitSink.accept(admit);
+            return null;
+        } catch (InvalidProtocolBufferException e) {
+            return "malformed admission";
+        }
+    }
+
+    private void offerAdmit(ByteString admitBytes) {
+        if (admitBytes.isEmpty()) {
+            return;
+        }
+        try {
+            admitSink.accept(SignedRecord.parseFrom(admitBytes));
+        } catch (InvalidProtocolBufferException e) {
+            LOG.debug("ignored a malformed admission");
+        }
+    }
+
+    private void expel(String peer, String why) {
+        if (closed || verified.contains(peer) || !network.connectedPeers().contains(peer)) {
+            return;
+        }
+        LOG.info("disconnecting {}: {}", peer, why);
+        network.disconnect(peer);
+    }
+
+    private void remember(String peer, String peerName, List<String> addresses) {
+        if (peer.isEmpty() || peer.equals(network.selfId())) {
+            return;
+        }
+        synchronized (known) {
+            if (!known.containsKey(peer) && known.size() >= config.maxKnownPeers()) {
+                return;
+            }
+            PeerEntry old = known.get(peer);
+            String n = peerName.isEmpty() && old != null ? old.name() : peerName;
+            List<String> a = addresses.isEmpty() && old != null ? old.addresses() : limit(addresses);
+            known.put(peer, new PeerEntry(peer, n, a));
+        }
+    }
+
+    private static List<String> limit(List<String> addresses) {
+        return List.copyOf(addresses.subList(0, Math.min(addresses.size(), MAX_ADDRESSES)));
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    private void maintain() {
+        if (closed) {
+            return;
+        }
+        try {
+            Set<String> connected = network.connectedPeers();
+            if (connected.isEmpty()) {
+                for (String b : bootstrap) {
+                    dial(b);
+                }
+            }
+            int missing = config.targetPeers() - connected.size();
+            if (missing > 0) {
+                List<PeerEntry> candidates = new ArrayList<>();
+                for (PeerEntry e : knownPeers()) {
+                    if (!connected.contains(e.peerId()) && !e.addresses().isEmpty()) {
+                        candidates.add(e);
+                    }
+                }
+                Collections.shuffle(candidates, random);
+                for (PeerEntry e : candidates.subList(0, Math.min(missing, candidates.size()))) {
+                    dial(e.addresses().get(0));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("connection maintenance failed", e);
+        }
+        timer = scheduler.schedule(config.maintainMs(), this::maintain);
+    }
+
+    private void dial(String address) {
+        network.connect(address).exceptionally(e -> {
+            LOG.debug("could not reach {}: {}", address, e.toString());
+            return null;
+        });
+    }
+}

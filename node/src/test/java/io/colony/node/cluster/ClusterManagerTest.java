@@ -1,0 +1,126 @@
+package io.colony.node.cluster;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.colony.node.net.gossip.GossipConfig;
+import io.colony.node.net.gossip.InsecureSigner;
+import io.colony.node.net.memory.InMemoryHub;
+import io.colony.node.net.memory.InMemoryNetwork;
+import io.colony.node.net.memory.RealTimeScheduler;
+import io.colony.protocol.Identity;
+import io.colony.protocol.Records;
+import io.colony.protocol.pb.Role;
+import io.colony.protocol.pb.SignedRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ClusterManagerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private final RealTimeScheduler scheduler = new RealTimeScheduler();
+    private final Identity owner = Identity.generate();
+    private final byte[] colony = owner.publicKey();
+    private final InMemoryHub hub = new InMemoryHub(scheduler, 3, GossipConfig.defaults(), InsecureSigner::new);
+    private final List<Peer> peers = new ArrayList<>();
+    private final ClusterConfig fast = new ClusterConfig(8, 100, 500, 2_000, 100);
+
+    private final class Peer {
+        final Identity id;
+        final InMemoryNetwork net;
+        final MemberDirectory directory = new MemberDirectory(colony);
+        final ClusterManager cluster;
+
+        Peer(String name, Identity id, SignedRecord admit, List<String> bootstrap) {
+            this.id = id;
+            this.net = hub.createNode(name, id.publicKey());
+            this.cluster = new ClusterManager(net, colony, admit, name, directory,
+                    a -> directory.observe(Records.decode(a)), scheduler, bootstrap, fast, name.hashCode());
+            if (admit != null) {
+                directory.observe(Records.decode(admit));
+            }
+            cluster.install();
+            net.start();
+            cluster.start();
+            peers.add(this);
+        }
+    }
+
+    private SignedRecord admit(Identity member) {
+        return Records.sign(owner, Records.admit(colony, System.currentTimeMillis(), member.publicKey(), Role.NODE,
+                "n", 0));
+    }
+
+    private Peer member(String name, List<String> bootstrap) {
+        Identity id = Identity.generate();
+        return new Peer(name, id, admit(id), bootstrap);
+    }
+
+    @AfterEach
+    void tearDown() {
+        peers.forEach(p -> p.cluster.close());
+        peers.forEach(p -> p.net.close());
+        scheduler.close();
+    }
+
+    @Test
+    void membersFindEachOtherThroughOneBootstrapPeer() {
+        Peer boot = new Peer("boot", owner, null, List.of());
+        String bootAddr = boot.net.listenAddresses().get(0);
+        Peer a = member("a", List.of(bootAddr));
+        Peer b = member("b", List.of(bootAddr));
+        Peer c = member("c", List.of(bootAddr));
+        await().atMost(WAIT).until(() -> boot.cluster.connectedMembers().size() == 3);
+        // peer exchange: they reach each other, not only the bootstrap peer
+        await().atMost(WAIT).until(() -> a.net.connectedPeers().containsAll(List.of("b", "c"))
+                && b.net.connectedPeers().contains("c"));
+        // and stay connected when the bootstrap peer goes away
+        boot.cluster.close();
+        boot.net.close();
+        await().atMost(WAIT).until(() -> !a.net.connectedPeers().contains("boot"));
+        assertTrue(a.cluster.isVerified("b") && c.cluster.isVerified("a"));
+    }
+
+    @Test
+    void nonMemberIsDisconnected() {
+        Peer boot = member("boot", List.of());
+        Identity stranger = Identity.generate();
+        Peer s = new Peer("stranger", stranger, null, List.of(boot.net.listenAddresses().get(0)));
+        await().atMost(WAIT).until(() -> s.net.connectedPeers().contains("boot"));
+        await().atMost(WAIT).until(() -> !boot.net.connectedPeers().contains("stranger"));
+        assertFalse(boot.cluster.isVerified("stranger"));
+    }
+
+    @Test
+    void forgedAdmissionIsRefused() {
+        Peer boot = member("boot", List.of());
+        Identity mallory = Identity.generate();
+        Identity fakeOwner = Identity.generate();
+        SignedRecord forged = Records.sign(fakeOwner, Records.admit(colony, System.currentTimeMillis(),
+                mallory.publicKey(), Role.NODE, "m", 0));
+        Peer m = new Peer("mallory", mallory, forged, List.of(boot.net.listenAddresses().get(0)));
+        await().atMost(WAIT).until(() -> m.net.connectedPeers().contains("boot"));
+        await().atMost(WAIT).until(() -> !boot.net.connectedPeers().contains("mallory"));
+        assertFalse(boot.directory.isMember(mallory.publicKey(), System.currentTimeMillis()));
+    }
+
+    @Test
+    void revokedMemberIsRefusedAtTheHandshake() {
+        Peer boot = member("boot", List.of());
+        Identity gone = Identity.generate();
+        boot.directory.observe(Records.decode(Records.sign(owner, Records.revoke(colony, System.currentTimeMillis(),
+                gone.publicKey(), "left"))));
+        Peer g = new Peer("gone", gone, admit(gone), List.of());
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> g.net.connect(boot.net.listenAddresses().get(0)).join());
+        assertTrue(e.getMessage().contains("refused"), e.getMessage());
+        assertEquals(0, boot.net.connectedPeers().size());
+    }
+}
