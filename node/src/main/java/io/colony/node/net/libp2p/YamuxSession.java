@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -70,18 +71,28 @@ final class YamuxSession extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
     }
 
-    void execute(Runnable task) {
+    /**
+     * Runs {@code task} on the event loop (now, if already there).
+     *
+     * @return false if the event loop no longer accepts tasks (the host is shutting down)
+     */
+    boolean execute(Runnable task) {
         if (ctx.executor().inEventLoop()) {
             task.run();
-        } else {
+            return true;
+        }
+        try {
             ctx.executor().execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
         }
     }
 
     /** Opens a stream; {@code handler} gets {@code onOpen} right away, on the event loop. */
     CompletableFuture<YamuxStream> openStream(StreamHandler handler) {
         CompletableFuture<YamuxStream> f = new CompletableFuture<>();
-        execute(() -> {
+        boolean queued = execute(() -> {
             if (!ctx.channel().isActive() || goAwaySent || goAwayReceived) {
                 f.completeExceptionally(new IllegalStateException("connection to " + remotePeer + " is closing"));
                 return;
@@ -98,6 +109,9 @@ final class YamuxSession extends ChannelInboundHandlerAdapter {
             startStream(s);
             f.complete(s);
         });
+        if (!queued) {
+            f.completeExceptionally(new IllegalStateException("host is shutting down"));
+        }
         return f;
     }
 

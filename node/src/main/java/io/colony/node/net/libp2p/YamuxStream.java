@@ -67,7 +67,9 @@ final class YamuxStream implements P2pStream {
     @Override
     public CompletableFuture<Void> write(byte[] data) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        session.execute(() -> enqueue(data, f));
+        if (!session.execute(() -> enqueue(data, f))) {
+            f.completeExceptionally(new IllegalStateException("host is shutting down"));
+        }
         return f;
     }
 
