@@ -95,7 +95,7 @@ public final class ClusterManager implements AutoCloseable {
             @Override
             public void connected(String peerId, byte[] key) {
                 keys.put(peerId, key.clone());
-                if (members.isMember(key, System.currentTimeMillis())) {
+                if (members.isMember(key, scheduler.now())) {
                     verified.add(peerId);
                 } else {
                     scheduler.schedule(config.probationMs(), () -> expel(peerId, "did not prove colony membership"));
@@ -236,7 +236,7 @@ public final class ClusterManager implements AutoCloseable {
         if (key == null) {
             return "unknown connection";
         }
-        long now = System.currentTimeMillis();
+        long now = scheduler.now();
         if (members.isMember(key, now)) {
             verified.add(peer);
             offerAdmit(admitBytes);
