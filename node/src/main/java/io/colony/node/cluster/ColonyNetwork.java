@@ -1,0 +1,126 @@
+package io.colony.node.cluster;
+
+import io.colony.node.net.PeerNetwork;
+import io.colony.node.net.gossip.GossipConfig;
+import io.colony.node.net.libp2p.Ed25519KeyPair;
+import io.colony.node.net.libp2p.HostConfig;
+import io.colony.node.net.libp2p.Libp2pNetwork;
+import io.colony.node.replication.ReplicationConfig;
+import io.colony.node.replication.Replicator;
+import io.colony.node.replication.SyncSource;
+import io.colony.protocol.Hex;
+import io.colony.protocol.Identity;
+import io.colony.protocol.pb.SignedRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * A node's presence in its colony's peer-to-peer network: the libp2p network (TCP, Noise, yamux,
+ * gossipsub), membership on connections ({@link ClusterManager}) and ledger replication
+ * ({@link Replicator}). The node's ledger loop owns every ledger access; this class only wires.
+ */
+public final class ColonyNetwork implements AutoCloseable {
+
+    /**
+     * @param listenHost address to listen on for peers
+     * @param port TCP port for peers (0: any free port)
+     * @param bootstrap multiaddrs of peers to join through
+     * @param ownAdmit the owner's Admit of this node's key (null on the owner's own node)
+     */
+    public record Settings(String listenHost, int port, List<String> bootstrap, SignedRecord ownAdmit,
+            ClusterConfig cluster, ReplicationConfig replication) {
+
+        public Settings {
+            bootstrap = List.copyOf(bootstrap);
+        }
+    }
+
+    private final PeerNetwork network;
+    private final ClusterManager cluster;
+    private final Replicator replicator;
+
+    /**
+     * @param loop the node's ledger loop: replication runs on it
+     * @param source the ledger as replication sees it
+     * @param directory who is a member (fed by the node from stored Admit/Revoke records)
+     * @param admitSink takes Admit records peers present (for the ledger; any thread)
+     */
+    public ColonyNetwork(Identity identity, byte[] colony, String name, Settings settings,
+            ScheduledExecutorService loop, SyncSource source, MemberDirectory directory,
+            Consumer<SignedRecord> admitSink) {
+        Ed25519KeyPair key = Ed25519KeyPair.fromSeed(Hex.decode(identity.privateKeyHex(), 32, "node key"));
+        String host = settings.listenHost().contains(":") ? "/ip6/" + settings.listenHost()
+                : "/ip4/" + settings.listenHost();
+        HostConfig hostConfig = HostConfig.builder(key)
+                .listen(host + "/tcp/" + settings.port())
+                .idleTimeout(Duration.ofMinutes(10))
+                .agentVersion("colony/" + version())
+                .build();
+        this.network = new Libp2pNetwork(hostConfig, GossipConfig.defaults());
+        LoopScheduler scheduler = new LoopScheduler(loop);
+        long seed = java.util.Arrays.hashCode(identity.publicKey());
+        this.cluster = new ClusterManager(network, colony, settings.ownAdmit(), name, directory, admitSink, scheduler,
+                settings.bootstrap(), settings.cluster(), seed);
+        this.replicator = new Replicator(network, colony, loop, scheduler, source,
+                k -> directory.isMember(k, System.currentTimeMillis()), settings.replication(), seed);
+    }
+
+    /** Starts listening, joins through the bootstrap peers and starts replicating. */
+    public void start() {
+        cluster.install();
+        network.start();
+        replicator.start();
+        cluster.start();
+    }
+
+    /**
+     * Gossips records this node created or received from its clients.
+     *
+     * @return how many member peers this node is connected to (0: nobody heard it now)
+     */
+    public int publish(List<SignedRecord> records) {
+        for (SignedRecord r : records) {
+            replicator.publish(r);
+        }
+        return cluster.connectedMembers().size();
+    }
+
+    /** This node's peer id. */
+    public String peerId() {
+        return network.selfId();
+    }
+
+    /** Full dialable addresses ({@code /ip4/…/tcp/…/p2p/…}). */
+    public List<String> addresses() {
+        return network.listenAddresses();
+    }
+
+    /** Connected peers that proved membership. */
+    public List<ClusterManager.PeerEntry> peers() {
+        return cluster.connectedMembers();
+    }
+
+    /** Every member peer heard of. */
+    public List<ClusterManager.PeerEntry> knownPeers() {
+        return cluster.knownPeers();
+    }
+
+    /** Records received through anti-entropy so far. */
+    public long pulledRecords() {
+        return replicator.pulledRecords();
+    }
+
+    @Override
+    public void close() {
+        replicator.close();
+        cluster.close();
+        network.close();
+    }
+
+    private static String version() {
+        String v = ColonyNetwork.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}
