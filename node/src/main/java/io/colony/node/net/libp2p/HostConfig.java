@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param maxMessageSize largest single length-prefixed message (identify, request/response default)
  * @param maxStreamBufferedBytes outbound bytes queued on one stream beyond the peer's window before
  *     writes fail
+ * @param maxConnectionBufferedBytes the same bound over all streams of one connection
  * @param yamuxWindow initial and maximum per-stream receive window (the spec's default is 256 KiB)
  * @param agentVersion what identify reports as our agent
  * @param eventLoopGroup a shared Netty group, or {@code null} to let the host own one
@@ -35,6 +36,7 @@ public record HostConfig(
         Duration idleTimeout,
         int maxMessageSize,
         int maxStreamBufferedBytes,
+        int maxConnectionBufferedBytes,
         int yamuxWindow,
         String agentVersion,
         EventLoopGroup eventLoopGroup) {
@@ -46,7 +48,7 @@ public record HostConfig(
         Objects.requireNonNull(identity, "identity");
         listenAddresses = List.copyOf(listenAddresses);
         if (maxConnections < 1 || maxStreamsPerConnection < 1 || maxMessageSize < 64
-                || maxStreamBufferedBytes < 1 || yamuxWindow < DEFAULT_YAMUX_WINDOW) {
+                || maxStreamBufferedBytes < 1 || maxConnectionBufferedBytes < 1 || yamuxWindow < DEFAULT_YAMUX_WINDOW) {
             throw new IllegalArgumentException("invalid host limits");
         }
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
@@ -71,6 +73,7 @@ public record HostConfig(
         private Duration idleTimeout = Duration.ZERO;
         private int maxMessageSize = 4 * 1024 * 1024;
         private int maxStreamBufferedBytes = 8 * 1024 * 1024;
+        private int maxConnectionBufferedBytes = 32 * 1024 * 1024;
         private int yamuxWindow = DEFAULT_YAMUX_WINDOW;
         private String agentVersion = "colony/" + Libp2pHost.VERSION;
         private EventLoopGroup eventLoopGroup;
@@ -126,6 +129,11 @@ public record HostConfig(
             return this;
         }
 
+        public Builder maxConnectionBufferedBytes(int bytes) {
+            this.maxConnectionBufferedBytes = bytes;
+            return this;
+        }
+
         public Builder yamuxWindow(int bytes) {
             this.yamuxWindow = bytes;
             return this;
@@ -144,7 +152,8 @@ public record HostConfig(
 
         public HostConfig build() {
             return new HostConfig(identity, listen, maxConnections, maxStreamsPerConnection, handshakeTimeout,
-                    streamNegotiationTimeout, idleTimeout, maxMessageSize, maxStreamBufferedBytes, yamuxWindow,
+                    streamNegotiationTimeout, idleTimeout, maxMessageSize, maxStreamBufferedBytes, maxConnectionBufferedBytes,
+                    yamuxWindow,
                     agentVersion, eventLoopGroup);
         }
     }

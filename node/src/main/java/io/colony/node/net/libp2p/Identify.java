@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 final class Identify {
 
     static final String PROTOCOL_VERSION = "ipfs/0.1.0";
+    /** Largest identify message accepted. */
+    static final int MAX_MESSAGE = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(Identify.class);
 
     private Identify() {

@@ -84,7 +84,7 @@ public final class Libp2pHost implements AutoCloseable {
                         NioIoHandler.newFactory())
                 : config.eventLoopGroup();
         protocols.put(IDENTIFY, () -> Identify.responder(this));
-        protocols.put(IDENTIFY_PUSH, () -> Identify.reader(config.maxMessageSize(), identified::put));
+        protocols.put(IDENTIFY_PUSH, () -> Identify.reader(Identify.MAX_MESSAGE, identified::put));
         protocols.put(PING, Ping::responder);
     }
 
@@ -305,7 +305,7 @@ public final class Libp2pHost implements AutoCloseable {
         if (!config.idleTimeout().isZero()) {
             c.closeWhenIdle(config.idleTimeout());
         }
-        c.newStream(IDENTIFY, Identify.reader(config.maxMessageSize(), identified::put))
+        c.newStream(IDENTIFY, Identify.reader(Identify.MAX_MESSAGE, identified::put))
                 .whenComplete((s, e) -> {
                     if (e != null) {
                         LOG.debug("identify of {} failed: {}", peer, e.getMessage());

@@ -19,7 +19,11 @@ final class Ping {
         return new StreamHandler() {
             @Override
             public void onData(P2pStream stream, byte[] data) {
-                stream.write(data);
+                // a peer that sends but does not read fills our send buffer: give up on it
+                stream.write(data).exceptionally(e -> {
+                    stream.reset();
+                    return null;
+                });
             }
 
             @Override

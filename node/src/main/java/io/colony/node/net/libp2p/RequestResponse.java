@@ -170,7 +170,10 @@ public final class RequestResponse {
                     s.reset();
                     return;
                 }
-                s.write(LengthPrefixed.frame(response));
+                s.write(LengthPrefixed.frame(response)).exceptionally(err -> {
+                    s.reset();
+                    return null;
+                });
                 s.closeWrite();
             });
         }

@@ -35,6 +35,8 @@ final class YamuxSession extends ChannelInboundHandlerAdapter {
     private final AtomicInteger streamCount = new AtomicInteger();
     private ChannelHandlerContext ctx;
     private int nextId;
+    /** Outbound bytes queued on all streams, waiting for windows (event loop only). */
+    long pendingBytes;
     private boolean goAwaySent;
     private boolean goAwayReceived;
 

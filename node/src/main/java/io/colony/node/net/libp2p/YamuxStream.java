@@ -83,12 +83,18 @@ final class YamuxStream implements P2pStream {
                     + pendingBytes + " bytes waiting for the remote's window)"));
             return;
         }
+        if (session.pendingBytes + data.length > session.config().maxConnectionBufferedBytes()) {
+            f.completeExceptionally(new IllegalStateException("connection send buffer full ("
+                    + session.pendingBytes + " bytes waiting for the remote's windows)"));
+            return;
+        }
         if (data.length == 0) {
             f.complete(null);
             return;
         }
         pending.add(new PendingWrite(data, f));
         pendingBytes += data.length;
+        session.pendingBytes += data.length;
         flush();
     }
 
@@ -103,6 +109,7 @@ final class YamuxStream implements P2pStream {
             sendWindow -= n;
             w.offset += n;
             pendingBytes -= n;
+            session.pendingBytes -= n;
             if (w.offset == w.data.length) {
                 pending.poll();
                 w.future.complete(null);
@@ -185,6 +192,7 @@ final class YamuxStream implements P2pStream {
             w.future.completeExceptionally(gone);
         }
         pending.clear();
+        session.pendingBytes -= pendingBytes;
         pendingBytes = 0;
         try {
             handler.onClosed(this);
