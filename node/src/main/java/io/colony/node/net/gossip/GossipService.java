@@ -79,8 +79,15 @@ public final class GossipService {
 
     /** Joins a topic; the handler gets accepted messages with their author's peer id. */
     public void subscribe(String topic, MessageValidator validator, MessageHandler handler) {
-        handlers.put(topic, handler);
-        run(() -> router.subscribe(topic, validator));
+        MessageHandler previous = handlers.put(topic, handler);
+        try {
+            run(() -> router.subscribe(topic, validator));
+        } catch (RuntimeException e) {
+            if (previous == null) {
+                handlers.remove(topic, handler);
+            }
+            throw e;
+        }
     }
 
     public void unsubscribe(String topic) {

@@ -73,6 +73,17 @@ public final class Libp2pNetwork implements PeerNetwork {
     private final List<PeerListener> listeners = new CopyOnWriteArrayList<>();
     private volatile BiConsumer<String, List<String>> peerExchange = (topic, peers) -> { };
     private volatile boolean closed;
+    private final ConnectionListener connectionListener = new ConnectionListener() {
+        @Override
+        public void connected(PeerId peer, byte[] key, Connection connection) {
+            onConnected(peer, key, connection);
+        }
+
+        @Override
+        public void disconnected(PeerId peer) {
+            onDisconnected(peer);
+        }
+    };
 
     /** A network on a new host built from {@code hostConfig}, owned (closed) by this network. */
     public Libp2pNetwork(HostConfig hostConfig, GossipConfig gossipConfig) {
@@ -126,17 +137,7 @@ public final class Libp2pNetwork implements PeerNetwork {
     public void start() {
         host.handle(GossipRouter.PROTOCOL_V11, InboundRpcReader::new);
         host.handle(GossipRouter.PROTOCOL_V10, InboundRpcReader::new);
-        host.addConnectionListener(new ConnectionListener() {
-            @Override
-            public void connected(PeerId peer, byte[] key, Connection connection) {
-                onConnected(peer, key, connection);
-            }
-
-            @Override
-            public void disconnected(PeerId peer) {
-                onDisconnected(peer);
-            }
-        });
+        host.addConnectionListener(connectionListener);
         host.start();
         long period = gossip.config().heartbeatMillis;
         timer.scheduleAtFixedRate(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
@@ -406,6 +407,7 @@ public final class Libp2pNetwork implements PeerNetwork {
         timer.shutdownNow();
         host.unhandle(GossipRouter.PROTOCOL_V11);
         host.unhandle(GossipRouter.PROTOCOL_V10);
+        host.removeConnectionListener(connectionListener);
         if (ownsHost) {
             host.close();
         }
