@@ -287,4 +287,41 @@ class GossipRouterTest {
             assertTrue(h.trace.stream().allMatch(s -> s.rpc().getSerializedSize() <= h.config.maxRpcSize));
         }
     }
+
+    @Test
+    void fanoutPublishingWithoutSubscribingPlusGossipReachesAll() {
+        GossipConfig.Builder b = GossipConfig.builder();
+        b.floodPublish = false;
+        RouterHarness h = new RouterHarness(b.build(), 9);
+        h.add("pub");
+        for (int i = 0; i < 10; i++) {
+            h.add("s" + i);
+            h.connect("pub", "s" + i);
+            h.get("s" + i).subscribe(TOPIC, (f, d) -> Validation.ACCEPT);
+        }
+        h.drain();
+        assertEquals(h.config.d, h.get("pub").publish(TOPIC, "via fanout".getBytes()));
+        h.drain();
+        assertEquals(h.config.d, h.deliveredCount("via fanout"));
+        // the others only know pub: IHAVE gossip from its fanout brings them the message
+        h.heartbeats(2);
+        assertEquals(10, h.deliveredCount("via fanout"));
+    }
+
+    @Test
+    void unsubscribingPeerLeavesTheMesh() {
+        RouterHarness h = new RouterHarness(GossipConfig.defaults(), 1);
+        h.add("a");
+        h.add("b");
+        h.connect("a", "b");
+        h.subscribeAll(TOPIC);
+        h.drain();
+        h.heartbeats(1);
+        assertTrue(h.get("a").meshPeers(TOPIC).contains("b"));
+        h.get("b").unsubscribe(TOPIC);
+        h.drain();
+        assertFalse(h.get("a").meshPeers(TOPIC).contains("b"));
+        assertFalse(h.get("a").topicPeers(TOPIC).contains("b"));
+        assertEquals(0, h.get("a").publish(TOPIC, "x".getBytes()));
+    }
 }
