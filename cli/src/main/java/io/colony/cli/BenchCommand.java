@@ -39,7 +39,7 @@ final class BenchCommand {
         CommandSpec spec;
         @Option(names = "--processes", defaultValue = "2000", description = "Processes to run (default ${DEFAULT-VALUE}).")
         int processes;
-        @Option(names = "--clients", defaultValue = "4", description = "Submitting threads (default ${DEFAULT-VALUE}).")
+        @Option(names = "--clients", defaultValue = "32", description = "Submitting threads (default ${DEFAULT-VALUE}).")
         int clients;
         @Option(names = "--capacity", defaultValue = "64", description = "Executor slots (default ${DEFAULT-VALUE}).")
         int capacity;

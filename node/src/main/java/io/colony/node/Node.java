@@ -38,6 +38,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -63,6 +66,8 @@ public final class Node implements ColonyService, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     /** How long an offered process is kept back from other external executors. */
     private static final long OFFER_HOLD_MS = 2_000;
+    /** Most client records applied in one ledger commit. */
+    private static final int MAX_BATCH = 512;
 
     private final NodeConfig config;
     private final Identity identity;
@@ -76,9 +81,15 @@ public final class Node implements ColonyService, AutoCloseable {
     private final LocalExecutor executor;
     private final List<Waiter> waiters = new ArrayList<>();
     private final Map<String, Long> offers = new HashMap<>();
+    private final Queue<Pending> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private ApiServer api;
     private boolean pollPending;
     private volatile boolean closed;
+
+    /** A client record waiting for the next group commit. */
+    private record Pending(DecodedRecord record, CompletableFuture<ProcessView> reply) {
+    }
 
     /** An external executor waiting for work. */
     private record Waiter(String type, String name, CompletableFuture<Optional<Assignment>> future, long deadline) {
@@ -210,31 +221,83 @@ public final class Node implements ColonyService, AutoCloseable {
         });
     }
 
+    /**
+     * Queues a verified client record; records queued while the loop is busy are applied together in
+     * one ledger commit (group commit).
+     */
     @Override
     public CompletableFuture<ProcessView> apply(DecodedRecord record) {
-        return call(() -> {
-            Outcome o = applyVerified(List.of(record)).outcome();
-            switch (o.status()) {
-                case REFUSED -> throw refused(o.reason());
-                case HELD -> throw o.reason().contains("member")
-                        ? ApiError.forbidden("signer " + record.signerId() + " is not a member of this colony")
-                        : ApiError.notFound("no process " + Hex.encode(record.processId()));
-                default -> { }
-            }
-            if (record.kind().isMembership()) {
-                return null;
-            }
-            ProcessView v = ledger.get(record.processId())
-                    .orElseThrow(() -> ApiError.notFound("no process " + Hex.encode(record.processId())));
-            if (record.kind() != RecordKind.SUBMIT && record.kind() != RecordKind.LOG) {
-                for (ProcessEvent e : v.history()) {
-                    if (e.recordId().equals(record.idText()) && e.ignored()) {
-                        throw ApiError.conflict("record had no effect: " + e.detail());
-                    }
+        Pending p = new Pending(record, new CompletableFuture<>());
+        inbox.add(p);
+        scheduleDrain();
+        return p.reply();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(this::drainInbox);
+            } catch (RejectedExecutionException e) {
+                Pending p;
+                while ((p = inbox.poll()) != null) {
+                    p.reply().completeExceptionally(ApiError.unavailable("node is shutting down"));
                 }
             }
-            return v;
-        });
+        }
+    }
+
+    private void drainInbox() {
+        drainScheduled.set(false);
+        List<Pending> batch = new ArrayList<>();
+        Pending next;
+        while (batch.size() < MAX_BATCH && (next = inbox.poll()) != null) {
+            batch.add(next);
+        }
+        if (!inbox.isEmpty()) {
+            scheduleDrain();
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        ApplyResult result;
+        try {
+            result = applyVerified(batch.stream().map(Pending::record).toList());
+        } catch (RuntimeException e) {
+            batch.forEach(b -> b.reply().completeExceptionally(e));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Pending b = batch.get(i);
+            try {
+                b.reply().complete(replyFor(b.record(), result.outcomes().get(i)));
+            } catch (RuntimeException e) {
+                b.reply().completeExceptionally(e);
+            }
+        }
+    }
+
+    /** The API answer for an applied client record: its process afterwards, or the refusal. */
+    private ProcessView replyFor(DecodedRecord record, Outcome o) {
+        switch (o.status()) {
+            case REFUSED -> throw refused(o.reason());
+            case HELD -> throw o.reason().contains("member")
+                    ? ApiError.forbidden("signer " + record.signerId() + " is not a member of this colony")
+                    : ApiError.notFound("no process " + Hex.encode(record.processId()));
+            default -> { }
+        }
+        if (record.kind().isMembership()) {
+            return null;
+        }
+        ProcessView v = ledger.get(record.processId())
+                .orElseThrow(() -> ApiError.notFound("no process " + Hex.encode(record.processId())));
+        if (record.kind() != RecordKind.SUBMIT && record.kind() != RecordKind.LOG) {
+            for (ProcessEvent e : v.history()) {
+                if (e.recordId().equals(record.idText()) && e.ignored()) {
+                    throw ApiError.conflict("record had no effect: " + e.detail());
+                }
+            }
+        }
+        return v;
     }
 
     @Override

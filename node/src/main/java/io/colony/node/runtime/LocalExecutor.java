@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ public final class LocalExecutor {
     private final Executor loop;
     private final LongSupplier clock;
     private final Map<ByteBuffer, Run> runs = new HashMap<>();
+    private final Queue<Map.Entry<Run, ExecResult>> completions = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean completionsScheduled = new AtomicBoolean();
 
     /** One running attempt. */
     private static final class Run {
@@ -135,8 +138,13 @@ public final class LocalExecutor {
                 spec.maxexectime() > 0 ? Duration.ofSeconds(spec.maxexectime()) : null);
         log.info("running process {} attempt {}: {} {}", view.id(), attempt, spec.funcname(), spec.args());
         run.process = runner.start(req, (stream, line) -> run.pendingLog.add(line));
-        run.process.result().whenComplete((res, err) -> loop.execute(() -> finished(run,
-                err == null ? res : new ExecResult(-1, List.of(), List.of("executor error: " + err), null))));
+        run.process.result().whenComplete((res, err) -> {
+            completions.add(Map.entry(run,
+                    err == null ? res : new ExecResult(-1, List.of(), List.of("executor error: " + err), null)));
+            if (completionsScheduled.compareAndSet(false, true)) {
+                loop.execute(this::drainCompletions);
+            }
+        });
     }
 
     private void stop(byte[] processId, String reason) {
@@ -147,12 +155,32 @@ public final class LocalExecutor {
         }
     }
 
+    /** Closes every run that ended since the last drain, in one ledger commit. */
+    private void drainCompletions() {
+        completionsScheduled.set(false);
+        List<Record> bodies = new ArrayList<>();
+        Map.Entry<Run, ExecResult> c;
+        while ((c = completions.poll()) != null) {
+            finished(c.getKey(), c.getValue(), bodies);
+        }
+        if (!bodies.isEmpty()) {
+            signer.signAndApply(bodies);
+        }
+    }
+
     private void finished(Run run, ExecResult result) {
+        List<Record> bodies = new ArrayList<>();
+        finished(run, result, bodies);
+        if (!bodies.isEmpty()) {
+            signer.signAndApply(bodies);
+        }
+    }
+
+    private void finished(Run run, ExecResult result, List<Record> bodies) {
         if (runs.get(ByteBuffer.wrap(run.processId)) != run) {
             return;
         }
         runs.remove(ByteBuffer.wrap(run.processId));
-        List<Record> bodies = new ArrayList<>();
         drainLog(run, bodies);
         for (LeaseAction a : leases.finished(run.processId, result.success(), result.output(), result.errors(),
                 clock.getAsLong())) {
@@ -162,9 +190,6 @@ public final class LocalExecutor {
         }
         log.info("process {} attempt {} ended: {}", Hex.encode(run.processId), run.attempt,
                 result.success() ? "success" : String.join("; ", result.errors()));
-        if (!bodies.isEmpty()) {
-            signer.signAndApply(bodies);
-        }
     }
 
     private void drainLog(Run r, List<Record> out) {
