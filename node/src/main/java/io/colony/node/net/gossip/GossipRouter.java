@@ -730,14 +730,14 @@ public final class GossipRouter {
         return Collections.unmodifiableSet(peers.keySet());
     }
 
-    /** Our mesh peers of a topic (empty if not subscribed). */
+    /** Our mesh peers of a topic (empty if not subscribed), in a deterministic order. */
     public Set<String> meshPeers(String topic) {
-        return Set.copyOf(mesh.getOrDefault(topic, Set.of()));
+        return Collections.unmodifiableSet(new LinkedHashSet<>(mesh.getOrDefault(topic, Set.of())));
     }
 
-    /** Connected peers known to be subscribed to a topic. */
+    /** Connected peers known to be subscribed to a topic, in a deterministic order. */
     public Set<String> topicPeers(String topic) {
-        return Set.copyOf(topicPeers.getOrDefault(topic, Set.of()));
+        return Collections.unmodifiableSet(new LinkedHashSet<>(topicPeers.getOrDefault(topic, Set.of())));
     }
 
     /** The current score of a peer (0 if unknown). */

@@ -5,6 +5,9 @@ import io.colony.node.net.gossip.GossipService;
 import io.colony.node.net.gossip.MessageSigner;
 import io.colony.node.net.libp2p.pb.RPC;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +37,8 @@ public final class InMemoryNetwork implements PeerNetwork {
     private final byte[] publicKey;
     private final Scheduler scheduler;
     private final GossipService gossip;
-    private final Map<String, Boolean> connections = new ConcurrentHashMap<>();
+    /** Peer id to "we dialled"; ordered so iteration is deterministic in simulations. */
+    private final Map<String, Boolean> connections = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, RequestHandler> handlers = new ConcurrentHashMap<>();
     private final List<PeerListener> listeners = new CopyOnWriteArrayList<>();
     private volatile ConnectionGate gate = (peer, key) -> true;
@@ -166,7 +170,9 @@ public final class InMemoryNetwork implements PeerNetwork {
 
     @Override
     public Set<String> connectedPeers() {
-        return Set.copyOf(connections.keySet());
+        synchronized (connections) {
+            return Collections.unmodifiableSet(new LinkedHashSet<>(connections.keySet()));
+        }
     }
 
     @Override
@@ -216,7 +222,7 @@ public final class InMemoryNetwork implements PeerNetwork {
         }
         InMemoryNetwork target = hub.lookup(peer);
         if (target != null) {
-            hub.transmit(id, peer, true, () -> target.receiveRpc(id, rpc));
+            hub.transmit(id, peer, rpc.getSerializedSize(), true, () -> target.receiveRpc(id, rpc));
         }
     }
 
@@ -246,7 +252,7 @@ public final class InMemoryNetwork implements PeerNetwork {
                 new TimeoutException(protocol + " request to " + peerId + " timed out after " + timeout)));
         result.whenComplete((r, e) -> timer.cancel());
         byte[] body = request.clone();
-        hub.transmit(id, peerId, true, () -> target.serve(id, protocol, body, result));
+        hub.transmit(id, peerId, body.length, true, () -> target.serve(id, protocol, body, result));
         return result;
     }
 
@@ -275,7 +281,7 @@ public final class InMemoryNetwork implements PeerNetwork {
     }
 
     private void reply(String to, CompletableFuture<byte[]> result, byte[] response, Throwable error) {
-        hub.transmit(id, to, true, () -> {
+        hub.transmit(id, to, response == null ? 0 : response.length, true, () -> {
             if (error != null) {
                 result.completeExceptionally(error);
             } else {
