@@ -20,7 +20,14 @@ import java.util.concurrent.locks.LockSupport;
  * Gossip throughput and delivery latency of 1 KiB messages between two Java peers and, in the same
  * run, between two js-libp2p gossipsub peers, over loopback TCP. Not part of the test suite. Phases:
  * a flood (publish as fast as possible: messages per second) and a paced run (one message every
- * {@code intervalMs}: latency p50/p99 without queueing). Arguments: [count] [size] [intervalMs].
+ * {@code intervalMs}: latency p50/p99 without queueing). Arguments: [count] [size] [intervalMs];
+ * {@code -Dbench.javaOnly=true} skips the js pair.
+ *
+ * <p>Run from the {@code node} directory after {@code ../mvnw -pl node test-compile}, with the test
+ * classpath written by {@code maven-dependency-plugin:build-classpath -Dmdep.includeScope=test
+ * -Dmdep.outputFile=target/bench-classpath.txt}:
+ * {@code java -cp target/test-classes:target/classes:$(cat target/bench-classpath.txt)
+ * io.colony.node.net.gossip.bench.GossipBench 5000 1024 2}. Needs {@code node} for the js pair.
  */
 public final class GossipBench {
 
