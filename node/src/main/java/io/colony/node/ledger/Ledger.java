@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>What is refused</b> (not kept): records of another colony, records stamped more than
  * {@link LedgerConfig#maxFutureSkewMs()} after {@code now} (sync offers them again later), bad
  * signatures, Admit/Revoke not signed by the owner, process records beyond
- * {@link LedgerConfig#maxRecordsPerProcess()}, log records older than dropped log lines.
+ * {@link LedgerConfig#maxRecordsPerProcess()} (renewals counted apart, up to
+ * {@link #MAX_RENEWALS_PER_PROCESS}), log records older than dropped log lines.
  *
  * <p><b>What is held</b> (in memory, bounded by {@link LedgerConfig#maxHeldRecords()}, not durable): records
  * whose process's Submit is unknown, and records whose signer is not a member at the record's timestamp
@@ -62,6 +63,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Ledger {
     private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
+    /**
+     * Renewals kept per process, beyond {@link LedgerConfig#maxRecordsPerProcess()} (which counts the
+     * other non-log records): 65,536 renewals at the default rate of one per 3.3 s let one process run
+     * for about 2.5 days.
+     */
+    public static final int MAX_RENEWALS_PER_PROCESS = 65_536;
     private static final byte[] MEMBERSHIP_ID = new byte[Ids.ID_BYTES];
     private static final Comparator<Proc> ASSIGNMENT_ORDER = Comparator.<Proc>comparingInt(p -> -p.priority)
             .thenComparingLong(p -> p.waitingSince).thenComparing(p -> p.id);
@@ -384,11 +391,16 @@ public final class Ledger {
         if (r.kind() == RecordKind.LOG) {
             return ingestLog(p, r);
         }
-        if (p.records >= config.maxRecordsPerProcess()) {
-            return refused(rid, "process already has " + config.maxRecordsPerProcess() + " records");
+        if (r.kind() == RecordKind.RENEW ? p.renewals >= MAX_RENEWALS_PER_PROCESS
+                : p.records - p.renewals >= config.maxRecordsPerProcess()) {
+            return refused(rid, "process already has the maximum of " + (r.kind() == RecordKind.RENEW
+                    ? MAX_RENEWALS_PER_PROCESS + " renewals" : config.maxRecordsPerProcess() + " records"));
         }
         store.put(r);
         p.records++;
+        if (r.kind() == RecordKind.RENEW) {
+            p.renewals++;
+        }
         p.addToDigest(IdKey.of(r.id()));
         if (r.timestampMs() > p.lastTs) {
             step(p, r, signer, batch);
@@ -566,6 +578,9 @@ public final class Ledger {
             Proc q = procs.get(IdKey.of(pid));
             if (q != null) {
                 q.records--;
+                if (d.kind() == RecordKind.RENEW) {
+                    q.renewals--;
+                }
                 q.addToDigest(rid);
             }
         }
@@ -645,6 +660,9 @@ public final class Ledger {
                     p.logBytes += chars(d.record().getLog().getLinesList());
                 } else {
                     p.records++;
+                    if (d.kind() == RecordKind.RENEW) {
+                        p.renewals++;
+                    }
                 }
             }
             if (d.kind() == RecordKind.SUBMIT_WORKFLOW) {

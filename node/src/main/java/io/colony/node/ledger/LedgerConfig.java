@@ -7,7 +7,8 @@ package io.colony.node.ledger;
  * @param graceMs lease grace for clock skew: a lease counts as expired only at leaseUntil + grace
  * @param maxLeaseMs longest lease a Claim or Renew may take, measured from its timestamp
  * @param maxFutureSkewMs records stamped further than this ahead of {@code now} are refused
- * @param maxRecordsPerProcess non-log records kept per process; more are refused
+ * @param maxRecordsPerProcess non-log, non-renewal records kept per process; more are refused (renewals
+ *                             are capped apart by {@link Ledger#MAX_RENEWALS_PER_PROCESS})
  * @param maxHeldRecords records held in memory while their Submit or their signer's Admit is missing
  * @param maxLogLines log lines kept per process (oldest dropped first)
  * @param maxLogBytes log bytes kept per process (oldest dropped first)

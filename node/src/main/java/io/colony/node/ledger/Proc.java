@@ -36,6 +36,7 @@ final class Proc {
 
     // bookkeeping
     int records;
+    int renewals;
     int logRecords;
     int logLines;
     long logBytes;

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class MapDbRecordStore implements RecordStore {
     private static final Logger LOG = LoggerFactory.getLogger(MapDbRecordStore.class);
     private static final byte[] EMPTY = new byte[0];
+    private static final long ALLOCATE_STEP = 32L << 20;
 
     private final DB db;
     private final HTreeMap<byte[], byte[]> records;
@@ -49,7 +50,10 @@ public final class MapDbRecordStore implements RecordStore {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            DB db = DBMaker.fileDB(file.toFile()).transactionEnable().fileMmapEnableIfSupported().make();
+            // single-threaded owner (the ledger): no internal locking; grow the file in large steps so a
+            // commit rarely has to extend (and re-map) it
+            DB db = DBMaker.fileDB(file.toFile()).transactionEnable().fileMmapEnableIfSupported()
+                    .concurrencyDisable().allocateStartSize(ALLOCATE_STEP).allocateIncrement(ALLOCATE_STEP).make();
             MapDbRecordStore store = new MapDbRecordStore(db);
             LOG.info("opened record store {} with {} records", file, store.count());
             return store;
@@ -96,6 +100,15 @@ public final class MapDbRecordStore implements RecordStore {
     public void forEach(Consumer<SignedRecord> action) {
         for (byte[] v : records.getValues()) {
             action.accept(parse(v));
+        }
+    }
+
+    @Override
+    public void forEachIdInBucket(int bucket, Consumer<byte[]> sink) {
+        for (byte[] id : records.getKeys()) {
+            if ((id[0] & 0xff) == bucket) {
+                sink.accept(id);
+            }
         }
     }
 

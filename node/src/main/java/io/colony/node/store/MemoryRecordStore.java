@@ -53,6 +53,15 @@ public final class MemoryRecordStore implements RecordStore {
     }
 
     @Override
+    public void forEachIdInBucket(int bucket, Consumer<byte[]> sink) {
+        for (ByteBuffer id : List.copyOf(records.keySet())) {
+            if ((id.get(0) & 0xff) == bucket) {
+                sink.accept(id.array().clone());
+            }
+        }
+    }
+
+    @Override
     public List<SignedRecord> byProcess(byte[] processId) {
         return range(IndexKeys.PROCESS, processId);
     }

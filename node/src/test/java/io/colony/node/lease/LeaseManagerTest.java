@@ -72,7 +72,9 @@ class LeaseManagerTest {
     @Test
     void claimsUpToCapacityStartsRenewsAndCloses() {
         byte[] a = submit(FunctionSpec.of("cli", "a"));
+        now++;
         submit(FunctionSpec.of("cli", "b"));
+        now++; // c waits longest-last, so a and b are claimed first
         submit(FunctionSpec.of("cli", "c"));
         LeaseManager m = manager(2, LeaseConfig.defaults());
         List<LeaseAction> first = turn(m);

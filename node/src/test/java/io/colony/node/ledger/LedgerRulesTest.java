@@ -284,9 +284,12 @@ class LedgerRulesTest {
     void recordsPerProcessAreCapped() {
         byte[] p = submit(spec(0), T0 + 100);
         c.apply(ex1.claim(T0 + 200, p, 1, "ex1", "cli", T0 + 300_000));
+        for (int i = 0; i < 600; i++) { // renewals are counted apart
+            assertEquals(Outcome.Status.ACCEPTED, c.status(ex1.renew(T0 + 300 + i, p, 1, T0 + 300_000 + i + 1)));
+        }
         Outcome last = null;
         for (int i = 0; i < 520; i++) {
-            last = c.apply(ex1.renew(T0 + 300 + i, p, 1, T0 + 300_000 + i + 1));
+            last = c.apply(ex2.fail(T0 + 1_000 + i, p, 1, "no-op " + i, false));
         }
         assertEquals(Outcome.Status.REFUSED, last.status());
         assertTrue(last.reason().contains("512"));

@@ -58,6 +58,10 @@ class MapDbRecordStoreTest {
             List<SignedRecord> all = new ArrayList<>();
             s.forEach(all::add);
             assertEquals(4, all.size());
+            List<byte[]> bucket = new ArrayList<>();
+            s.forEachIdInBucket(p[0] & 0xff, bucket::add);
+            assertTrue(bucket.stream().anyMatch(id -> java.util.Arrays.equals(id, p)));
+            assertTrue(bucket.stream().allMatch(id -> id[0] == p[0]));
         }
     }
 
