@@ -169,7 +169,7 @@ final class YamuxSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             s = new YamuxStream(this, f.streamId(), null, config.yamuxWindow());
-            s.negotiated(null, inbound.apply(s));
+            s.setHandler(inbound.apply(s));
             addStream(s);
             writeHeader(YamuxFrame.WINDOW_UPDATE, YamuxFrame.ACK, f.streamId(),
                     config.yamuxWindow() - HostConfig.DEFAULT_YAMUX_WINDOW);

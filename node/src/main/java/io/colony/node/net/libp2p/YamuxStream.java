@@ -40,6 +40,11 @@ final class YamuxStream implements P2pStream {
         return id;
     }
 
+    /** Sets the first handler of an inbound stream (event loop only). */
+    void setHandler(StreamHandler handler) {
+        this.handler = handler;
+    }
+
     /** Switches to the application's handler once the protocol is negotiated (event loop only). */
     void negotiated(String protocol, StreamHandler appHandler) {
         this.protocol = protocol;

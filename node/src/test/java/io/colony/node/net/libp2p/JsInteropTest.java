@@ -71,6 +71,17 @@ class JsInteropTest {
     }
 
     @Test
+    void gateRefusesJsPeer() {
+        JsPeer js = js();
+        Libp2pHost java = javaHost();
+        java.setConnectionGate((peer, key) -> !peer.equals(js.peerId()));
+        AssertionError refused = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> js.call("dialed", T, "dial", "addr", addr(java).toString()));
+        assertTrue(refused.getMessage().contains("dial failed"), refused.getMessage());
+        assertTrue(java.connectedPeers().isEmpty());
+    }
+
+    @Test
     void javaClosingIsSeenByJs() throws Exception {
         JsPeer js = js();
         Libp2pHost java = javaHost();

@@ -10,9 +10,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,6 +110,25 @@ public final class JsPeer implements AutoCloseable {
             boolean stale = !Files.isDirectory(modules) || !Files.exists(marker)
                     || Files.getLastModifiedTime(marker).compareTo(Files.getLastModifiedTime(lock)) < 0;
             if (stale) {
+                installLocked(dir, marker);
+            }
+            installed = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs npm ci under a file lock, so that concurrent test JVMs do not install over each other. */
+    private static void installLocked(Path dir, Path marker) throws IOException {
+        Path lockFile = dir.resolve("../../../target/npm-ci.lock").normalize();
+        Files.createDirectories(lockFile.getParent());
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = ch.lock()) {
+            Path lockJson = dir.resolve("package-lock.json");
+            if (Files.exists(marker) && Files.getLastModifiedTime(marker).compareTo(Files.getLastModifiedTime(lockJson)) >= 0) {
+                return;
+            }
+            try {
                 Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
                         .directory(dir.toFile()).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -115,13 +137,10 @@ public final class JsPeer implements AutoCloseable {
                     throw new IllegalStateException("npm ci failed in " + dir);
                 }
                 Files.setLastModifiedTime(marker, FileTime.fromMillis(System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
-            installed = true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
