@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.colony.node.net.PeerNetwork.Validation;
+import io.colony.node.net.gossip.Ed25519Signer;
 import io.colony.node.net.gossip.GossipConfig;
+import io.colony.node.net.gossip.GossipOutbox;
+import io.colony.node.net.gossip.GossipRouter;
+import io.colony.node.net.libp2p.pb.RPC;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -135,5 +140,46 @@ class Libp2pNetworkGossipTest {
         other.publish(TOPIC, "still fine".getBytes());
         await().atMost(Duration.ofSeconds(10)).until(() -> got.contains(other.selfId() + "|still fine"));
         assertTrue(gotOther.isEmpty());
+    }
+
+    @Test
+    void speaksMeshsubOneZeroWithAPeerThatKnowsNothingElse() throws Exception {
+        Libp2pNetwork target = start();
+        Set<String> got = collect(target);
+        Ed25519KeyPair identity = Ed25519KeyPair.generate();
+        HostFixture fixture = new HostFixture();
+        try (fixture) {
+            Libp2pHost legacy = fixture.start(b -> HostConfig.builder(identity).listen("/ip4/127.0.0.1/tcp/0"));
+            List<byte[]> fromTarget = new java.util.concurrent.CopyOnWriteArrayList<>();
+            legacy.handle("/meshsub/1.0.0", () -> (s, data) -> fromTarget.add(data));
+            // a router on the legacy side produces correctly signed RPCs for us to send by hand
+            List<RPC> rpcs = new ArrayList<>();
+            GossipRouter router = new GossipRouter(legacy.peerId().toString(), GossipConfig.defaults(),
+                    System::currentTimeMillis, new Random(1), new Ed25519Signer(identity), new GossipOutbox() {
+                        @Override
+                        public void send(String peer, RPC rpc) {
+                            rpcs.add(rpc);
+                        }
+
+                        @Override
+                        public void deliver(String topic, String author, String receivedFrom, byte[] data) {
+                        }
+                    });
+            router.addPeer(target.selfId(), true);
+            router.handleRpc(target.selfId(), RPC.newBuilder().addSubscriptions(
+                    RPC.SubOpts.newBuilder().setSubscribe(true).setTopicid(TOPIC)).build());
+            router.subscribe(TOPIC, (f, d) -> Validation.ACCEPT);
+            router.publish(TOPIC, "hello from 1.0".getBytes());
+
+            legacy.dial(Multiaddr.parse(target.listenAddresses().get(0))).get(10, TimeUnit.SECONDS);
+            P2pStream stream = legacy.newStream(PeerId.parse(target.selfId()), "/meshsub/1.0.0", (s, d) -> { })
+                    .get(10, TimeUnit.SECONDS);
+            for (RPC rpc : rpcs) {
+                stream.write(LengthPrefixed.frame(rpc.toByteArray()));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> got.contains(legacy.peerId() + "|hello from 1.0"));
+            // and the target fell back to /meshsub/1.0.0 for its own stream: its subscription arrived
+            await().atMost(Duration.ofSeconds(10)).until(() -> !fromTarget.isEmpty());
+        }
     }
 }
