@@ -31,6 +31,7 @@ public record NodeConfig(Path dataDir, String colonyId, String apiHost, int apiP
     /** Default API port. */
     public static final int DEFAULT_API_PORT = 50080;
 
+    /** Checks the values; a blank executor type means none. */
     public NodeConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(colonyId, "colonyId");
@@ -55,36 +56,43 @@ public record NodeConfig(Path dataDir, String colonyId, String apiHost, int apiP
                 ExecLimits.DEFAULT, null, RecordPublisher.NONE);
     }
 
+    /** This config with the API on {@code host:port} (0: any free port, -1: no API). */
     public NodeConfig withApi(String host, int port) {
         return new NodeConfig(dataDir, colonyId, host, port, executorType, executorName, capacity, tickMs, lease,
                 ledger, execLimits, runner, publisher);
     }
 
+    /** This config with a built-in executor of {@code type} ({@code null}: none), name and capacity. */
     public NodeConfig withExecutor(String type, String name, int capacity) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, type, name, capacity, tickMs, lease, ledger,
                 execLimits, runner, publisher);
     }
 
+    /** This config with other lease timing. */
     public NodeConfig withLease(LeaseConfig lease) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
                 lease, ledger, execLimits, runner, publisher);
     }
 
+    /** This config with other ledger constants. */
     public NodeConfig withLedger(LedgerConfig ledger) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
                 lease, ledger, execLimits, runner, publisher);
     }
 
+    /** This config with another tick period. */
     public NodeConfig withTick(long tickMs) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
                 lease, ledger, execLimits, runner, publisher);
     }
 
+    /** This config with another runner (no-op benchmarks, tests). */
     public NodeConfig withRunner(Runner runner) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
                 lease, ledger, execLimits, runner, publisher);
     }
 
+    /** This config with a replication hook. */
     public NodeConfig withPublisher(RecordPublisher publisher) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
                 lease, ledger, execLimits, runner, publisher);
