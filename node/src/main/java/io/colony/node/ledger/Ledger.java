@@ -17,13 +17,11 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +56,15 @@ import org.slf4j.LoggerFactory;
  * every dependency succeeded at or before the claim's timestamp. When a process's outcome changes, its
  * dependents are re-folded.
  *
- * <p><b>Memory.</b> About 250 bytes per process in the heap (spec bodies, outputs, history and logs stay
- * in the store and are re-folded on demand by {@link #get(byte[])}).
+ * <p><b>Memory.</b> About 330 bytes per WAITING process in the heap, measured by the benchmark (spec
+ * bodies, outputs, history and logs stay in the store and are re-folded on demand by
+ * {@link #get(byte[])}). Timeouts are found through an index ordered by deadline, so {@link #tick(long)}
+ * costs O(log n) plus the Fails it returns.
+ *
+ * <p><b>Logs.</b> LogAppend records are stored beside the process; {@link #logs(byte[])} returns only lines
+ * signed by the executor of their attempt. Past {@link LedgerConfig#maxLogLines()} lines or
+ * {@link LedgerConfig#maxLogBytes()} characters the oldest records are deleted (down to 90%) and later
+ * copies of them are refused; the dropped-line count is not persisted across restarts.
  */
 public final class Ledger {
     private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
@@ -81,7 +86,8 @@ public final class Ledger {
     private final Map<String, String> interned = new HashMap<>();
     private final Map<IdKey, Proc> procs = new HashMap<>();
     private final Map<String, TreeSet<Proc>> waiting = new HashMap<>();
-    private final Set<Proc> running = new HashSet<>();
+    private final TreeSet<Proc> deadlines = new TreeSet<>(Comparator.<Proc>comparingLong(p -> p.deadline)
+            .thenComparing(p -> p.id));
     private final long[] counts = new long[ProcessState.values().length];
     private final HeldRecords held;
     private int membershipRecords;
@@ -164,15 +170,15 @@ public final class Ledger {
      */
     public List<Record> tick(long nowMs) {
         List<Record> due = new ArrayList<>();
-        for (TreeSet<Proc> set : waiting.values()) {
-            for (Proc p : set) {
-                if (p.maxWaitMs > 0 && nowMs >= p.waitingSince + p.maxWaitMs) {
-                    due.add(Records.fail(colony, nowMs, p.id.bytes(), p.attempt,
-                            "maxwaittime of " + p.maxWaitMs / 1000 + " s exceeded", true));
-                }
+        for (Proc p : deadlines) {
+            if (p.deadline > nowMs) {
+                break;
             }
-        }
-        for (Proc p : running) {
+            if (p.state == ProcessState.WAITING) {
+                due.add(Records.fail(colony, nowMs, p.id.bytes(), p.attempt,
+                        "maxwaittime of " + p.maxWaitMs / 1000 + " s exceeded", true));
+                continue;
+            }
             boolean last = p.attempt >= p.maxRetries + 1;
             if (nowMs >= p.leaseUntil + config.graceMs()) {
                 due.add(Records.fail(colony, nowMs, p.id.bytes(), p.attempt,
@@ -612,9 +618,23 @@ public final class Ledger {
         counts[p.state.ordinal()]++;
         if (p.state == ProcessState.WAITING) {
             waiting.computeIfAbsent(p.executorType, k -> new TreeSet<>(ASSIGNMENT_ORDER)).add(p);
-        } else if (p.state == ProcessState.RUNNING) {
-            running.add(p);
         }
+        p.deadline = deadlineOf(p);
+        if (p.deadline != Long.MAX_VALUE) {
+            deadlines.add(p);
+        }
+    }
+
+    /** When a Fail becomes valid for the process as it is now (Long.MAX_VALUE: never). */
+    private long deadlineOf(Proc p) {
+        if (p.state == ProcessState.WAITING) {
+            return p.maxWaitMs > 0 ? p.waitingSince + p.maxWaitMs : Long.MAX_VALUE;
+        }
+        if (p.state == ProcessState.RUNNING) {
+            long lease = p.leaseUntil + config.graceMs();
+            return p.maxExecMs > 0 ? Math.min(lease, p.startedAt + p.maxExecMs + config.graceMs()) : lease;
+        }
+        return Long.MAX_VALUE;
     }
 
     private void unindex(Proc p) {
@@ -628,8 +648,10 @@ public final class Ledger {
             if (set.isEmpty()) {
                 waiting.remove(p.executorType);
             }
-        } else if (p.state == ProcessState.RUNNING) {
-            running.remove(p);
+        }
+        if (p.deadline != Long.MAX_VALUE) {
+            deadlines.remove(p);
+            p.deadline = Long.MAX_VALUE;
         }
     }
 

@@ -35,6 +35,7 @@ final class Proc {
     long lastTs;
 
     // bookkeeping
+    long deadline = Long.MAX_VALUE; // key in the ledger's deadline index while indexed
     int records;
     int renewals;
     int logRecords;
