@@ -31,6 +31,14 @@ public final class InMemoryHub {
     private final Map<String, Integer> partitionGroup = new HashMap<>();
     private final Map<String, Long> lastArrival = new HashMap<>();
     private LinkModel links = LinkModel.perfect();
+    private TrafficObserver traffic = (from, to, bytes) -> { };
+
+    /** Told of every transmission the hub schedules (after partition and loss checks). */
+    @FunctionalInterface
+    public interface TrafficObserver {
+        /** {@code bytes} is the payload size (0 for connection set-up). */
+        void sent(String from, String to, int bytes);
+    }
 
     /** A hub with default gossip parameters and the cheap {@link InsecureSigner}. */
     public InMemoryHub(Scheduler scheduler, long seed) {
@@ -78,6 +86,11 @@ public final class InMemoryHub {
         this.links = model;
     }
 
+    /** Observes every scheduled transmission (e.g. to count messages and bytes per node). */
+    public synchronized void setTrafficObserver(TrafficObserver observer) {
+        this.traffic = observer;
+    }
+
     /**
      * Splits the network: nodes of different groups cannot reach each other; nodes in no group
      * form one more group together. Replaces any earlier partition.
@@ -120,6 +133,11 @@ public final class InMemoryHub {
      * are partitioned or, when {@code lossy}, the link model lost it.
      */
     synchronized boolean transmit(String from, String to, boolean lossy, Runnable arrival) {
+        return transmit(from, to, 0, lossy, arrival);
+    }
+
+    /** As {@link #transmit(String, String, boolean, Runnable)}, reporting {@code bytes} to the observer. */
+    synchronized boolean transmit(String from, String to, int bytes, boolean lossy, Runnable arrival) {
         if (!partitionGroup.getOrDefault(from, -1).equals(partitionGroup.getOrDefault(to, -1))) {
             return false;
         }
@@ -134,6 +152,7 @@ public final class InMemoryHub {
         String link = from + '\u0000' + to;
         long at = Math.max(now + delay, lastArrival.getOrDefault(link, 0L));
         lastArrival.put(link, at);
+        traffic.sent(from, to, bytes);
         scheduler.schedule(at - now, arrival);
         return true;
     }
