@@ -202,6 +202,15 @@ class HostEndToEndTest {
     }
 
     @Test
+    void dialsDnsAddresses() throws Exception {
+        Libp2pHost a = hosts.start();
+        Libp2pHost b = hosts.start();
+        int port = addr(b).toSocketAddress().getPort();
+        Multiaddr dns = Multiaddr.parse("/dns4/localhost/tcp/" + port + "/p2p/" + b.peerId());
+        assertEquals(b.peerId(), a.dial(dns).get(5, TimeUnit.SECONDS).remotePeer());
+    }
+
+    @Test
     void dialingTheWrongPeerIdFails() {
         Libp2pHost a = hosts.start();
         Libp2pHost b = hosts.start();
