@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * records. No threads, no wall clock (time is an argument), not thread-safe: one owner thread calls it.
  *
  * <p><b>Determinism.</b> Every authentic record is kept (in the {@link RecordStore}); a process's state
- * is the fold of its records sorted by (timestamp, record id) under the rules of {@code Fold}; a record
+ * is the fold of its records sorted by (timestamp, record id) under the rules of {@code Fold} (one
+ * refinement: the Submit sorts first among records of its own millisecond); a record
  * that is not a valid transition at its place is kept as a no-op ("ignored" in the history). A record
  * that sorts before the latest one of its process re-folds the process from the store, so the result
  * does not depend on arrival order. Duplicates are idempotent.

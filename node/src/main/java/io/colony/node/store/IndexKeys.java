@@ -10,10 +10,12 @@ import java.util.List;
 
 /**
  * Sorted index keys shared by the store implementations. Keys compare as unsigned bytes, so a
- * process's entries sort by (timestamp, record id), the ledger's fold order:
+ * process's entries sort by (timestamp, rank, record id), the ledger's fold order; rank is 0 for the
+ * Submit or SubmitWorkflow record and 1 for the others, so a record stamped in the same millisecond as
+ * its Submit folds after it:
  * <ul>
- *   <li>{@code 'P' || process id || timestamp (8, BE) || record id}: non-log process records</li>
- *   <li>{@code 'L' || process id || timestamp || record id}: log records</li>
+ *   <li>{@code 'P' || process id || timestamp (8, BE) || rank (1) || record id}: non-log process records</li>
+ *   <li>{@code 'L' || process id || timestamp || 1 || record id}: log records</li>
  *   <li>{@code 'M' || timestamp || record id}: membership records</li>
  * </ul>
  * The record id is always the key's last 32 bytes.
@@ -35,9 +37,10 @@ final class IndexKeys {
             return keys;
         }
         byte tag = r.kind() == RecordKind.LOG ? LOG : PROCESS;
+        byte rank = (byte) (r.kind() == RecordKind.SUBMIT || r.kind() == RecordKind.SUBMIT_WORKFLOW ? 0 : 1);
         for (byte[] pid : r.processIds()) {
-            keys.add(ByteBuffer.allocate(1 + Ids.ID_BYTES + 8 + Ids.ID_BYTES).put(tag).put(pid)
-                    .putLong(r.timestampMs()).put(r.id()).array());
+            keys.add(ByteBuffer.allocate(1 + Ids.ID_BYTES + 8 + 1 + Ids.ID_BYTES).put(tag).put(pid)
+                    .putLong(r.timestampMs()).put(rank).put(r.id()).array());
         }
         return keys;
     }

@@ -56,6 +56,15 @@ class LedgerRulesTest {
     }
 
     @Test
+    void aClaimInTheSameMillisecondAsTheSubmitFoldsAfterIt() {
+        for (int i = 0; i < 20; i++) {
+            byte[] p = submit(spec(0), T0 + 100);
+            c.apply(ex1.claim(T0 + 100, p, 1, "ex1", "cli", T0 + 5_000));
+            assertEquals(RUNNING, c.view(p).state());
+        }
+    }
+
+    @Test
     void claimRules() {
         byte[] p = submit(FunctionSpec.of("cli", "f").withLimits(0, 0, 1), T0 + 100);
         c.apply(ex1.claim(T0 + 200, p, 2, "ex1", "cli", T0 + 5_000));
