@@ -17,6 +17,8 @@ public final class ApiLimits {
     public static final Duration MAX_ASSIGN_TIMEOUT = Duration.ofSeconds(60);
     /** Most long-polls waiting at once; more get 503. */
     public static final int MAX_PENDING_ASSIGNS = 1024;
+    /** Connections without any traffic for this long are closed (longer than the longest long-poll). */
+    public static final int IDLE_SECONDS = 120;
     /** Longest executor type or name. */
     public static final int MAX_NAME_CHARS = 256;
 

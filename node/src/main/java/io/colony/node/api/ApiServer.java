@@ -10,6 +10,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -51,6 +52,7 @@ public final class ApiServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline()
+                                    .addLast(new IdleStateHandler(0, 0, ApiLimits.IDLE_SECONDS))
                                     .addLast(new HttpServerCodec(4096, ApiLimits.MAX_HEADER_BYTES, 64 * 1024))
                                     .addLast(new BoundedAggregator(json))
                                     .addLast(new HttpHandler(routes, json));

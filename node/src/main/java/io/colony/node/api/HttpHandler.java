@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -42,13 +43,14 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         byte[] body = ByteBufUtil.getBytes(req.content());
-        routes.handle(req.method().name(), req.uri(), body).whenComplete((reply, err) -> {
+        // replies are serialised on this connection's event loop, not on the thread that completed them
+        routes.handle(req.method().name(), req.uri(), body).whenCompleteAsync((reply, err) -> {
             if (err == null) {
                 write(ctx, keepAlive, reply);
             } else {
                 write(ctx, keepAlive, err);
             }
-        });
+        }, ctx.executor());
     }
 
     private void write(ChannelHandlerContext ctx, boolean keepAlive, Throwable err) {
@@ -70,6 +72,15 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             ctx.writeAndFlush(resp);
         } else {
             ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            super.userEventTriggered(ctx, evt);
         }
     }
 
