@@ -25,8 +25,8 @@ class HostileInputTest {
 
     @BeforeEach
     void setUp() {
-        target = hosts.start(b -> b.handshakeTimeout(Duration.ofMillis(800)).maxStreamsPerConnection(8)
-                .streamNegotiationTimeout(Duration.ofMillis(800)));
+        target = hosts.start(b -> b.handshakeTimeout(Duration.ofSeconds(2)).maxStreamsPerConnection(8)
+                .streamNegotiationTimeout(Duration.ofSeconds(2)));
         good = hosts.start();
     }
 
