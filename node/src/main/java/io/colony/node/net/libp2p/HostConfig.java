@@ -44,6 +44,7 @@ public record HostConfig(
     /** The yamux spec's initial stream window. */
     public static final int DEFAULT_YAMUX_WINDOW = 256 * 1024;
 
+    /** Validates the limits. */
     public HostConfig {
         Objects.requireNonNull(identity, "identity");
         listenAddresses = List.copyOf(listenAddresses);
@@ -94,51 +95,61 @@ public record HostConfig(
             return this;
         }
 
+        /** Sets {@link HostConfig#maxConnections()}. */
         public Builder maxConnections(int n) {
             this.maxConnections = n;
             return this;
         }
 
+        /** Sets {@link HostConfig#maxStreamsPerConnection()}. */
         public Builder maxStreamsPerConnection(int n) {
             this.maxStreamsPerConnection = n;
             return this;
         }
 
+        /** Sets {@link HostConfig#handshakeTimeout()}. */
         public Builder handshakeTimeout(Duration d) {
             this.handshakeTimeout = d;
             return this;
         }
 
+        /** Sets {@link HostConfig#streamNegotiationTimeout()}. */
         public Builder streamNegotiationTimeout(Duration d) {
             this.streamNegotiationTimeout = d;
             return this;
         }
 
+        /** Sets {@link HostConfig#idleTimeout()}. */
         public Builder idleTimeout(Duration d) {
             this.idleTimeout = d;
             return this;
         }
 
+        /** Sets {@link HostConfig#maxMessageSize()}. */
         public Builder maxMessageSize(int bytes) {
             this.maxMessageSize = bytes;
             return this;
         }
 
+        /** Sets {@link HostConfig#maxStreamBufferedBytes()}. */
         public Builder maxStreamBufferedBytes(int bytes) {
             this.maxStreamBufferedBytes = bytes;
             return this;
         }
 
+        /** Sets {@link HostConfig#maxConnectionBufferedBytes()}. */
         public Builder maxConnectionBufferedBytes(int bytes) {
             this.maxConnectionBufferedBytes = bytes;
             return this;
         }
 
+        /** Sets {@link HostConfig#yamuxWindow()}. */
         public Builder yamuxWindow(int bytes) {
             this.yamuxWindow = bytes;
             return this;
         }
 
+        /** Sets {@link HostConfig#agentVersion()}. */
         public Builder agentVersion(String agent) {
             this.agentVersion = agent;
             return this;
@@ -150,6 +161,7 @@ public record HostConfig(
             return this;
         }
 
+        /** The configuration; throws {@link IllegalArgumentException} on invalid limits. */
         public HostConfig build() {
             return new HostConfig(identity, listen, maxConnections, maxStreamsPerConnection, handshakeTimeout,
                     streamNegotiationTimeout, idleTimeout, maxMessageSize, maxStreamBufferedBytes, maxConnectionBufferedBytes,
