@@ -46,6 +46,9 @@ public final class GossipRouter {
     public static final String PROTOCOL_V10 = "/meshsub/1.0.0";
 
     private static final Logger log = LoggerFactory.getLogger(GossipRouter.class);
+    /** Longest message id we ask for: ours are a peer id (at most ~42 bytes) plus 8. */
+    private static final int MAX_MESSAGE_ID_LENGTH = 128;
+    private static final long MAX_BACKOFF_SECONDS = 24 * 3600L;
     private static final byte[] SIGN_PREFIX = "libp2p-pubsub:".getBytes(StandardCharsets.US_ASCII);
 
     private static final class PeerState {
@@ -373,7 +376,7 @@ public final class GossipRouter {
             if (ps.ihaveIdsAsked >= config.maxIHaveLength) {
                 break;
             }
-            if (!seen.contains(id) && !promises.containsKey(id)) {
+            if (id.size() <= MAX_MESSAGE_ID_LENGTH && !seen.contains(id) && !promises.containsKey(id)) {
                 wanted.add(id);
                 ps.ihaveIdsAsked++;
             }
@@ -434,9 +437,9 @@ public final class GossipRouter {
     private void handlePrune(String peer, ControlPrune prune, long now) {
         String topic = prune.getTopicID();
         leaveMesh(topic, peer);
-        long backoffMillis = prune.hasBackoff()
-                ? Math.min(prune.getBackoff(), 24 * 3600L) * 1000
-                : config.pruneBackoffMillis;
+        long seconds = prune.getBackoff(); // uint64 on the wire: may read as negative
+        long backoffMillis = !prune.hasBackoff() ? config.pruneBackoffMillis
+                : (seconds < 0 || seconds > MAX_BACKOFF_SECONDS ? MAX_BACKOFF_SECONDS : seconds) * 1000;
         // one heartbeat of slack so we never GRAFT right at the edge of the remote's backoff
         addBackoff(topic, peer, now + backoffMillis + config.heartbeatMillis);
         if (prune.getPeersCount() > 0 && score.score(peer) >= config.acceptPxThreshold) {
