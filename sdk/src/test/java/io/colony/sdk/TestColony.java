@@ -21,11 +21,11 @@ final class TestColony implements AutoCloseable {
         this.client = ColonyClient.connect("127.0.0.1", node.apiPort(), dev.user());
     }
 
-    /** Test defaults: API on port 0, lease 2 s, ledger grace 300 ms, tick 50 ms, 2 cli slots. */
+    /** Test defaults: API on port 0, lease 3 s, ledger grace 300 ms, tick 50 ms, 2 cli slots. */
     static NodeConfig config(DevColony dev) {
         LedgerConfig d = LedgerConfig.defaults();
         return dev.nodeConfig().withApi("127.0.0.1", 0).withExecutor("cli", null, 2)
-                .withLease(LeaseConfig.of(2_000, 0)).withTick(50)
+                .withLease(LeaseConfig.of(3_000, 0)).withTick(50)
                 .withLedger(new LedgerConfig(300, d.maxLeaseMs(), d.maxFutureSkewMs(), d.maxRecordsPerProcess(),
                         d.maxHeldRecords(), d.maxLogLines(), d.maxLogBytes()));
     }

@@ -185,6 +185,7 @@ public final class CliRunner implements Runner, AutoCloseable {
                 return;
             }
             List<ProcessHandle> tree = process.descendants().toList();
+            process.destroy(); // SIGTERM to the leader at once, without forking kill(1)
             if (ProcessGroups.supported()) {
                 ProcessGroups.signal(process.pid(), "TERM");
             } else {
