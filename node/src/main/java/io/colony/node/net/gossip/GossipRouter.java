@@ -81,9 +81,8 @@ public final class GossipRouter {
     private final Map<String, Set<String>> mesh = new LinkedHashMap<>();
     private final Map<String, Set<String>> fanout = new LinkedHashMap<>();
     private final Map<String, Long> fanoutLastPublish = new LinkedHashMap<>();
-    private final Map<String, Map<String, Long>> backoff = new LinkedHashMap<>();
-    /** IWANT promises: message id to (peer, deadline). */
-    private final Map<ByteString, Map<String, Long>> promises = new LinkedHashMap<>();
+    private final Backoffs backoffs = new Backoffs();
+    private final Promises promises = new Promises();
     private long seqno;
 
     /**
@@ -308,7 +307,7 @@ public final class GossipRouter {
         }
         ByteString id = messageId(m);
         if (seen.contains(id)) {
-            promises.remove(id);
+            promises.fulfil(id);
             return;
         }
         String author = signer.decodePeerId(m.getFrom());
@@ -317,7 +316,7 @@ public final class GossipRouter {
             return;
         }
         seen.add(id, clock.nowMillis());
-        promises.remove(id);
+        promises.fulfil(id);
         if (author.equals(self)) {
             return;
         }
@@ -376,7 +375,7 @@ public final class GossipRouter {
             if (ps.ihaveIdsAsked >= config.maxIHaveLength) {
                 break;
             }
-            if (id.size() <= MAX_MESSAGE_ID_LENGTH && !seen.contains(id) && !promises.containsKey(id)) {
+            if (id.size() <= MAX_MESSAGE_ID_LENGTH && !seen.contains(id) && !promises.pending(id)) {
                 wanted.add(id);
                 ps.ihaveIdsAsked++;
             }
@@ -386,7 +385,7 @@ public final class GossipRouter {
         }
         Collections.shuffle(wanted, random);
         ByteString tracked = wanted.get(0);
-        promises.computeIfAbsent(tracked, k -> new LinkedHashMap<>()).put(peer, now + config.iwantFollowupMillis);
+        promises.add(tracked, peer, now + config.iwantFollowupMillis);
         out.iwant(peer, ControlIWant.newBuilder().addAllMessageIDs(wanted).build());
     }
 
@@ -441,7 +440,7 @@ public final class GossipRouter {
         long backoffMillis = !prune.hasBackoff() ? config.pruneBackoffMillis
                 : (seconds < 0 || seconds > MAX_BACKOFF_SECONDS ? MAX_BACKOFF_SECONDS : seconds) * 1000;
         // one heartbeat of slack so we never GRAFT right at the edge of the remote's backoff
-        addBackoff(topic, peer, now + backoffMillis + config.heartbeatMillis);
+        backoffs.add(topic, peer, now + backoffMillis + config.heartbeatMillis);
         if (prune.getPeersCount() > 0 && score.score(peer) >= config.acceptPxThreshold) {
             List<String> suggested = new ArrayList<>();
             for (PeerInfo info : prune.getPeersList()) {
@@ -471,7 +470,7 @@ public final class GossipRouter {
             ps.ihaveIdsAsked = 0;
             ps.iwantReplies = 0;
         }
-        expireBackoffs(now);
+        backoffs.expire(now);
         for (Map.Entry<String, Set<String>> e : mesh.entrySet()) {
             maintainMesh(e.getKey(), e.getValue(), now);
             emitGossip(e.getKey(), e.getValue());
@@ -601,29 +600,18 @@ public final class GossipRouter {
     }
 
     private void penaliseBrokenPromises(long now) {
-        Iterator<Map<String, Long>> it = promises.values().iterator();
-        while (it.hasNext()) {
-            Map<String, Long> byPeer = it.next();
-            byPeer.entrySet().removeIf(e -> {
-                if (e.getValue() > now) {
-                    return false;
-                }
-                if (peers.containsKey(e.getKey())) {
-                    log.debug("{} broke an IWANT promise", e.getKey());
-                    score.behaviourPenalty(e.getKey(), 1);
-                }
-                return true;
-            });
-            if (byPeer.isEmpty()) {
-                it.remove();
+        promises.expire(now, peer -> {
+            if (peers.containsKey(peer)) {
+                log.debug("{} broke an IWANT promise", peer);
+                score.behaviourPenalty(peer, 1);
             }
-        }
+        });
     }
 
     // -------------------------------------------------------------- helpers
 
     private void prune(String peer, String topic, long backoffMillis, boolean px, long now) {
-        addBackoff(topic, peer, now + backoffMillis);
+        backoffs.add(topic, peer, now + backoffMillis);
         out.prune(peer, pruneMessage(topic, peer, backoffMillis, px));
     }
 
@@ -662,24 +650,7 @@ public final class GossipRouter {
     }
 
     private boolean inBackoff(String topic, String peer, long now) {
-        Map<String, Long> b = backoff.get(topic);
-        Long until = b == null ? null : b.get(peer);
-        return until != null && until > now;
-    }
-
-    private void addBackoff(String topic, String peer, long until) {
-        backoff.computeIfAbsent(topic, t -> new LinkedHashMap<>()).merge(peer, until, Math::max);
-    }
-
-    private void expireBackoffs(long now) {
-        Iterator<Map<String, Long>> it = backoff.values().iterator();
-        while (it.hasNext()) {
-            Map<String, Long> b = it.next();
-            b.values().removeIf(until -> until <= now);
-            if (b.isEmpty()) {
-                it.remove();
-            }
-        }
+        return backoffs.active(topic, peer, now);
     }
 
     /** Removes a peer from a topic's mesh; the (possibly empty) mesh stays while we are subscribed. */
