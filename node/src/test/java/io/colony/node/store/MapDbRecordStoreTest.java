@@ -16,6 +16,7 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,9 +97,10 @@ class MapDbRecordStoreTest {
     void killedWriterLosesNothingAcknowledged() throws Exception {
         Path file = dir.resolve("crash.db");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path err = dir.resolve("child.err");
         Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 StoreWriterMain.class.getName(), file.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(err.toFile()).start();
         int acked = 0;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -116,7 +118,8 @@ class MapDbRecordStoreTest {
             child.destroyForcibly();
             child.waitFor();
         }
-        assertTrue(acked >= 40 * StoreWriterMain.BATCH, "child acknowledged only " + acked);
+        assertTrue(acked >= 40 * StoreWriterMain.BATCH, "child acknowledged only " + acked + "; classpath "
+                + System.getProperty("java.class.path") + "; stderr: " + Files.readString(err));
         assertTrue(new File(file.toString()).exists());
         try (MapDbRecordStore s = MapDbRecordStore.open(file)) {
             long count = s.count();
