@@ -6,9 +6,16 @@ import io.colony.node.api.ApiServer;
 import io.colony.node.api.Assignment;
 import io.colony.node.api.ColonyService;
 import io.colony.node.api.ProcessLogs;
+import io.colony.node.cluster.ClusterManager;
+import io.colony.node.cluster.ColonyNetwork;
+import io.colony.node.cluster.MemberDirectory;
+import io.colony.node.replication.DigestedRecordStore;
+import io.colony.node.replication.SyncDigest;
+import io.colony.node.replication.SyncSource;
 import io.colony.node.exec.CliRunner;
 import io.colony.node.exec.ProcessWatchdog;
 import io.colony.node.exec.Runner;
+import io.colony.node.lease.LeaseConfig;
 import io.colony.node.lease.LeaseManager;
 import io.colony.node.ledger.ApplyResult;
 import io.colony.node.ledger.Ledger;
@@ -66,6 +73,8 @@ public final class Node implements ColonyService, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     /** How long an offered process is kept back from other external executors. */
     private static final long OFFER_HOLD_MS = 2_000;
+    /** Least claim settle time when the node has peers. */
+    static final long MIN_SETTLE_WITH_PEERS_MS = 1_000;
     /** Most client records applied in one ledger commit. */
     private static final int MAX_BATCH = 512;
 
@@ -74,8 +83,12 @@ public final class Node implements ColonyService, AutoCloseable {
     private final byte[] colonyId;
     private final String name;
     private final ScheduledExecutorService loop;
-    private final RecordStore store;
+    private final DigestedRecordStore store;
     private final Ledger ledger;
+    private final MemberDirectory members;
+    private final ColonyNetwork network;
+    private final LeaseManager leases;
+    private volatile SignedRecord ownAdmit;
     private final ProcessWatchdog watchdog;
     private final CliRunner cliRunner;
     private final LocalExecutor executor;
@@ -106,8 +119,12 @@ public final class Node implements ColonyService, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.store = MapDbRecordStore.open(config.ledgerFile());
+        this.members = new MemberDirectory(colonyId);
+        this.store = new DigestedRecordStore(MapDbRecordStore.open(config.ledgerFile()), this::onStored);
         this.ledger = new Ledger(colonyId, config.ledger(), store);
+        for (SignedRecord m : store.membership()) {
+            onStored(Records.decode(m));
+        }
         if (config.executorType() != null) {
             Runner runner = config.runner();
             if (runner == null) {
@@ -118,14 +135,33 @@ public final class Node implements ColonyService, AutoCloseable {
                 this.watchdog = null;
                 this.cliRunner = null;
             }
-            LeaseManager leases = new LeaseManager(colonyId, identity.publicKey(), name, config.executorType(),
-                    config.capacity(), config.lease());
+            this.leases = new LeaseManager(colonyId, identity.publicKey(), name, config.executorType(),
+                    config.capacity(), leaseTiming(config));
             this.executor = new LocalExecutor(ledger, leases, runner, this::signAndApply, loop, System::currentTimeMillis);
         } else {
             this.watchdog = null;
             this.cliRunner = null;
             this.executor = null;
+            this.leases = null;
         }
+        this.network = config.network() == null ? null
+                : new ColonyNetwork(identity, colonyId, name, config.network(), loop, new LedgerSide(), members,
+                        () -> ownAdmit, admit -> loop.execute(() -> applyFromPeers(List.of(admit))));
+    }
+
+    /**
+     * Lease timing as configured; with peers, a renewal is confirmed only by reaching them (never by
+     * the local ledger alone) and a claim settles for at least {@link #MIN_SETTLE_WITH_PEERS_MS}
+     * before the process starts, so that competing claims from other nodes arrive first.
+     */
+    static LeaseConfig leaseTiming(NodeConfig config) {
+        LeaseConfig l = config.lease();
+        if (config.network() == null) {
+            return l;
+        }
+        long settle = Math.max(l.settleMs(), MIN_SETTLE_WITH_PEERS_MS);
+        return new LeaseConfig(l.leaseMs(), settle, l.renewEveryMs(), l.safetyMarginMs(),
+                Math.max(l.claimTimeoutMs(), settle + l.leaseMs()), false);
     }
 
     /**
@@ -145,7 +181,14 @@ public final class Node implements ColonyService, AutoCloseable {
     }
 
     private void begin() {
+        if (network != null && config.network().ownAdmit() != null) {
+            call(() -> applyFromPeers(List.of(config.network().ownAdmit()))).join();
+        }
         loop.scheduleWithFixedDelay(this::tickSafely, 0, config.tickMs(), TimeUnit.MILLISECONDS);
+        if (network != null) {
+            network.start();
+            log.info("peer {} listening on {}", network.peerId(), network.addresses());
+        }
         if (config.apiPort() >= 0) {
             api = new ApiServer(this, new ObjectMapper(), config.apiHost(), config.apiPort());
             api.start();
@@ -217,6 +260,11 @@ public final class Node implements ColonyService, AutoCloseable {
             }
             m.put("processes", counts);
             m.put("running", executor == null ? 0 : executor.running());
+            if (network != null) {
+                m.put("peerId", network.peerId());
+                m.put("addresses", network.addresses());
+                m.put("peers", peerList(network.peers()));
+            }
             return m;
         });
     }
@@ -412,6 +460,9 @@ public final class Node implements ColonyService, AutoCloseable {
         if (!fresh.isEmpty()) {
             try {
                 config.publisher().publish(fresh);
+                if (network != null) {
+                    confirmRenewals(records, r, network.publish(fresh));
+                }
             } catch (RuntimeException e) {
                 log.warn("publishing records failed: {}", e.toString());
             }
@@ -420,6 +471,100 @@ public final class Node implements ColonyService, AutoCloseable {
             requestPoll();
         }
         return r;
+    }
+
+    /** Every record newly stored, on the loop (and once per membership record at start). */
+    private void onStored(DecodedRecord r) {
+        members.observe(r);
+        if (r.kind() == RecordKind.ADMIT && identity.is(r.record().getAdmit().getMember().toByteArray())) {
+            ownAdmit = r.signed();
+        }
+    }
+
+    /**
+     * Records from other nodes (gossip, sync, admissions presented on connect): applied like any
+     * other, but not published again (gossip forwards them already). Returns the ids refused.
+     */
+    private List<byte[]> applyFromPeers(List<SignedRecord> records) {
+        List<DecodedRecord> decoded = new ArrayList<>(records.size());
+        List<byte[]> refused = new ArrayList<>();
+        for (SignedRecord s : records) {
+            try {
+                decoded.add(Records.open(s));
+            } catch (RuntimeException e) {
+                refused.add(Records.recordId(s));
+            }
+        }
+        ApplyResult r = ledger.applyVerified(decoded, System.currentTimeMillis());
+        for (int i = 0; i < decoded.size(); i++) {
+            if (r.outcomes().get(i).status() == Outcome.Status.REFUSED) {
+                refused.add(decoded.get(i).id());
+            }
+        }
+        if (!r.changes().isEmpty()) {
+            requestPoll();
+        }
+        return refused;
+    }
+
+    /**
+     * With peers, a renewal counts as confirmed once it went out to at least one member peer (or
+     * when this node has never known another one: a colony of one). A node cut off from its peers
+     * stops confirming, and its lease logic kills the process before the lease can expire
+     * elsewhere.
+     */
+    private void confirmRenewals(List<DecodedRecord> records, ApplyResult r, int reachedPeers) {
+        if (leases == null || (reachedPeers == 0 && !network.knownPeers().isEmpty())) {
+            return;
+        }
+        for (int i = 0; i < records.size(); i++) {
+            DecodedRecord d = records.get(i);
+            if (d.kind() == RecordKind.RENEW && r.outcomes().get(i).stored() && identity.is(d.signer())) {
+                leases.renewalConfirmed(d.processId(), d.attempt(), d.record().getRenew().getLeaseUntilMs());
+            } else if (d.kind() == RecordKind.CLAIM && r.outcomes().get(i).stored() && identity.is(d.signer())) {
+                leases.renewalConfirmed(d.processId(), d.attempt(), d.record().getClaim().getLeaseUntilMs());
+            }
+        }
+    }
+
+    private static List<Map<String, Object>> peerList(List<ClusterManager.PeerEntry> peers) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ClusterManager.PeerEntry p : peers) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("peerId", p.peerId());
+            m.put("name", p.name());
+            m.put("addresses", p.addresses());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** The ledger as replication sees it; every call runs on the loop. */
+    private final class LedgerSide implements SyncSource {
+        @Override
+        public SyncDigest digest() {
+            return store.digest();
+        }
+
+        @Override
+        public boolean contains(byte[] recordId) {
+            return store.contains(recordId);
+        }
+
+        @Override
+        public Optional<SignedRecord> record(byte[] recordId) {
+            return store.get(recordId);
+        }
+
+        @Override
+        public void idsInBucket(int bucket, java.util.function.Consumer<byte[]> sink) {
+            store.forEachIdInBucket(bucket, sink);
+        }
+
+        @Override
+        public List<byte[]> ingest(List<SignedRecord> records, String fromPeer) {
+            return applyFromPeers(records);
+        }
     }
 
     private void requestPoll() {
@@ -485,6 +630,9 @@ public final class Node implements ColonyService, AutoCloseable {
         closed = true;
         if (api != null) {
             api.close();
+        }
+        if (network != null) {
+            network.close();
         }
         try {
             call(() -> {

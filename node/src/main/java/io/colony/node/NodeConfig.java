@@ -1,5 +1,6 @@
 package io.colony.node;
 
+import io.colony.node.cluster.ColonyNetwork;
 import io.colony.node.exec.ExecLimits;
 import io.colony.node.exec.Runner;
 import io.colony.node.lease.LeaseConfig;
@@ -22,11 +23,13 @@ import java.util.Objects;
  * @param ledger        ledger constants (must match the other nodes of the colony)
  * @param execLimits    bounds on what child processes print
  * @param runner        replaces the operating-system runner (benchmarks, tests); {@code null} normally
- * @param publisher     replication hook
+ * @param publisher     replication hook (tests); the peer-to-peer network publishes on its own
+ * @param network       the colony's peer-to-peer network; {@code null} for a node that runs alone
  */
 public record NodeConfig(Path dataDir, String colonyId, String apiHost, int apiPort, String executorType,
                          String executorName, int capacity, long tickMs, LeaseConfig lease, LedgerConfig ledger,
-                         ExecLimits execLimits, Runner runner, RecordPublisher publisher) {
+                         ExecLimits execLimits, Runner runner, RecordPublisher publisher,
+                         ColonyNetwork.Settings network) {
 
     /** Default API port. */
     public static final int DEFAULT_API_PORT = 50080;
@@ -53,49 +56,55 @@ public record NodeConfig(Path dataDir, String colonyId, String apiHost, int apiP
     public static NodeConfig of(Path dataDir, String colonyId) {
         return new NodeConfig(dataDir, colonyId, "127.0.0.1", DEFAULT_API_PORT, "cli", null,
                 Runtime.getRuntime().availableProcessors(), 100, LeaseConfig.defaults(), LedgerConfig.defaults(),
-                ExecLimits.DEFAULT, null, RecordPublisher.NONE);
+                ExecLimits.DEFAULT, null, RecordPublisher.NONE, null);
     }
 
     /** This config with the API on {@code host:port} (0: any free port, -1: no API). */
     public NodeConfig withApi(String host, int port) {
         return new NodeConfig(dataDir, colonyId, host, port, executorType, executorName, capacity, tickMs, lease,
-                ledger, execLimits, runner, publisher);
+                ledger, execLimits, runner, publisher, network);
     }
 
     /** This config with a built-in executor of {@code type} ({@code null}: none), name and capacity. */
     public NodeConfig withExecutor(String type, String name, int capacity) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, type, name, capacity, tickMs, lease, ledger,
-                execLimits, runner, publisher);
+                execLimits, runner, publisher, network);
     }
 
     /** This config with other lease timing. */
     public NodeConfig withLease(LeaseConfig lease) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher);
+                lease, ledger, execLimits, runner, publisher, network);
     }
 
     /** This config with other ledger constants. */
     public NodeConfig withLedger(LedgerConfig ledger) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher);
+                lease, ledger, execLimits, runner, publisher, network);
     }
 
     /** This config with another tick period. */
     public NodeConfig withTick(long tickMs) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher);
+                lease, ledger, execLimits, runner, publisher, network);
     }
 
     /** This config with another runner (no-op benchmarks, tests). */
     public NodeConfig withRunner(Runner runner) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher);
+                lease, ledger, execLimits, runner, publisher, network);
     }
 
     /** This config with a replication hook. */
     public NodeConfig withPublisher(RecordPublisher publisher) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher);
+                lease, ledger, execLimits, runner, publisher, network);
+    }
+
+    /** This config joined to a peer-to-peer network ({@code null}: the node runs alone). */
+    public NodeConfig withNetwork(ColonyNetwork.Settings network) {
+        return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
+                lease, ledger, execLimits, runner, publisher, network);
     }
 
     /** The node's private key file. */

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ public final class ClusterManager implements AutoCloseable {
 
     private final PeerNetwork network;
     private final byte[] colony;
-    private final SignedRecord ownAdmit;
+    private final Supplier<SignedRecord> ownAdmit;
     private final String name;
     private final MemberDirectory members;
     private final Consumer<SignedRecord> admitSink;
@@ -62,11 +63,12 @@ public final class ClusterManager implements AutoCloseable {
     }
 
     /**
-     * @param ownAdmit the owner's Admit of this node's key; null when this node is the owner
+     * @param ownAdmit the owner's Admit of this node's key as known now (null when this node is the
+     *     owner, or not admitted yet)
      * @param admitSink receives verified Admit records learnt from peers (for the ledger; any thread)
      * @param bootstrap addresses to join through
      */
-    public ClusterManager(PeerNetwork network, byte[] colony, SignedRecord ownAdmit, String name,
+    public ClusterManager(PeerNetwork network, byte[] colony, Supplier<SignedRecord> ownAdmit, String name,
             MemberDirectory members, Consumer<SignedRecord> admitSink, Scheduler scheduler, List<String> bootstrap,
             ClusterConfig config, long seed) {
         this.network = network;
@@ -154,8 +156,9 @@ public final class ClusterManager implements AutoCloseable {
     private Hello ourHello() {
         Hello.Builder h = Hello.newBuilder().setColony(ByteString.copyFrom(colony)).setName(name)
                 .addAllAddresses(limit(network.listenAddresses()));
-        if (ownAdmit != null) {
-            h.setAdmit(ownAdmit.toByteString());
+        SignedRecord admit = ownAdmit.get();
+        if (admit != null) {
+            h.setAdmit(admit.toByteString());
         }
         return h.build();
     }
@@ -216,8 +219,9 @@ public final class ClusterManager implements AutoCloseable {
         }
         remember(peer, h.getName(), h.getAddressesList());
         out.setAccepted(true).setName(name).addAllAddresses(limit(network.listenAddresses()));
-        if (ownAdmit != null) {
-            out.setAdmit(ownAdmit.toByteString());
+        SignedRecord admit = ownAdmit.get();
+        if (admit != null) {
+            out.setAdmit(admit.toByteString());
         }
         for (PeerEntry e : knownPeers()) {
             if (!e.peerId().equals(peer) && out.getPeersCount() < 64 && !e.addresses().isEmpty()) {

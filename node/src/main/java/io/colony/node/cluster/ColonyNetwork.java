@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A node's presence in its colony's peer-to-peer network: the libp2p network (TCP, Noise, yamux,
@@ -27,10 +28,17 @@ public final class ColonyNetwork implements AutoCloseable {
      * @param listenHost address to listen on for peers
      * @param port TCP port for peers (0: any free port)
      * @param bootstrap multiaddrs of peers to join through
-     * @param ownAdmit the owner's Admit of this node's key (null on the owner's own node)
+     * @param ownAdmit the owner's Admit of this node's key when joining with a token (null: found in
+     *     the ledger, or this is the owner's node)
      */
     public record Settings(String listenHost, int port, List<String> bootstrap, SignedRecord ownAdmit,
             ClusterConfig cluster, ReplicationConfig replication) {
+
+        /** Listen on {@code listenHost:port}, join through {@code bootstrap}, default tunables. */
+        public static Settings of(String listenHost, int port, List<String> bootstrap, SignedRecord ownAdmit) {
+            return new Settings(listenHost, port, bootstrap, ownAdmit, ClusterConfig.defaults(),
+                    ReplicationConfig.defaults());
+        }
 
         public Settings {
             bootstrap = List.copyOf(bootstrap);
@@ -45,11 +53,12 @@ public final class ColonyNetwork implements AutoCloseable {
      * @param loop the node's ledger loop: replication runs on it
      * @param source the ledger as replication sees it
      * @param directory who is a member (fed by the node from stored Admit/Revoke records)
+     * @param ownAdmit this node's admission as currently known
      * @param admitSink takes Admit records peers present (for the ledger; any thread)
      */
     public ColonyNetwork(Identity identity, byte[] colony, String name, Settings settings,
             ScheduledExecutorService loop, SyncSource source, MemberDirectory directory,
-            Consumer<SignedRecord> admitSink) {
+            Supplier<SignedRecord> ownAdmit, Consumer<SignedRecord> admitSink) {
         Ed25519KeyPair key = Ed25519KeyPair.fromSeed(Hex.decode(identity.privateKeyHex(), 32, "node key"));
         String host = settings.listenHost().contains(":") ? "/ip6/" + settings.listenHost()
                 : "/ip4/" + settings.listenHost();
@@ -61,7 +70,7 @@ public final class ColonyNetwork implements AutoCloseable {
         this.network = new Libp2pNetwork(hostConfig, GossipConfig.defaults());
         LoopScheduler scheduler = new LoopScheduler(loop);
         long seed = java.util.Arrays.hashCode(identity.publicKey());
-        this.cluster = new ClusterManager(network, colony, settings.ownAdmit(), name, directory, admitSink, scheduler,
+        this.cluster = new ClusterManager(network, colony, ownAdmit, name, directory, admitSink, scheduler,
                 settings.bootstrap(), settings.cluster(), seed);
         this.replicator = new Replicator(network, colony, loop, scheduler, source,
                 k -> directory.isMember(k, System.currentTimeMillis()), settings.replication(), seed);

@@ -41,7 +41,7 @@ class ClusterManagerTest {
         Peer(String name, Identity id, SignedRecord admit, List<String> bootstrap) {
             this.id = id;
             this.net = hub.createNode(name, id.publicKey());
-            this.cluster = new ClusterManager(net, colony, admit, name, directory,
+            this.cluster = new ClusterManager(net, colony, () -> admit, name, directory,
                     a -> directory.observe(Records.decode(a)), scheduler, bootstrap, fast, name.hashCode());
             if (admit != null) {
                 directory.observe(Records.decode(admit));

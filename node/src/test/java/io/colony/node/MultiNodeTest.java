@@ -1,0 +1,163 @@
+package io.colony.node;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.colony.node.cluster.ColonyNetwork;
+import io.colony.node.exec.ExecRequest;
+import io.colony.node.exec.ExecResult;
+import io.colony.node.exec.RunningProcess;
+import io.colony.node.lease.LeaseConfig;
+import io.colony.protocol.FunctionSpec;
+import io.colony.protocol.Identity;
+import io.colony.protocol.ProcessState;
+import io.colony.protocol.ProcessView;
+import io.colony.protocol.RecordFactory;
+import io.colony.protocol.Records;
+import io.colony.protocol.SpecCodec;
+import io.colony.protocol.pb.Role;
+import io.colony.protocol.pb.SignedRecord;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several real nodes on loopback: libp2p, membership, replication, leases across nodes. */
+class MultiNodeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+
+    private final Identity owner = Identity.generate();
+    private final RecordFactory ownerRecords = new RecordFactory(owner, owner.publicKey());
+    private final Identity user = Identity.generate();
+    private final RecordFactory userRecords = new RecordFactory(user, owner.publicKey());
+    private final List<Node> nodes = new ArrayList<>();
+    /** what each executor ran: args[0] marker -> number of starts, across all nodes */
+    private final Map<String, AtomicInteger> starts = new ConcurrentHashMap<>();
+
+    @AfterEach
+    void tearDown() {
+        nodes.forEach(Node::close);
+    }
+
+    private Node start(String name, String executorType, List<String> bootstrap) {
+        Identity key = Identity.generate();
+        Path dir = tmp.resolve(name);
+        KeyFiles.write(dir.resolve("node.key"), key);
+        SignedRecord admit = ownerRecords.admit(System.currentTimeMillis(), key.publicKey(), Role.NODE, name, 0);
+        NodeConfig cfg = NodeConfig.of(dir, owner.memberId())
+                .withApi("127.0.0.1", -1)
+                .withExecutor(executorType, name, 2)
+                .withLease(LeaseConfig.of(3_000, 300))
+                .withRunner(this::run)
+                .withNetwork(ColonyNetwork.Settings.of("127.0.0.1", 0, bootstrap, admit));
+        Node n = Node.start(cfg);
+        nodes.add(n);
+        return n;
+    }
+
+    /** A runner that records what it ran and succeeds with its args as output. */
+    private RunningProcess run(ExecRequest req, io.colony.node.exec.LogSink sink) {
+        starts.computeIfAbsent(req.args().get(0), k -> new AtomicInteger()).incrementAndGet();
+        return RunningProcess.completed(new ExecResult(0, req.args(), List.of(), null));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> addresses(Node n) {
+        return (List<String>) n.info().join().get("addresses");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static int peerCount(Node n) {
+        return ((List<Object>) n.info().join().get("peers")).size();
+    }
+
+    private ProcessView submit(Node on, String executorType, String marker) {
+        FunctionSpec spec = SpecCodec.parse("{\"conditions\":{\"executortype\":\"" + executorType
+                + "\"},\"funcname\":\"echo\",\"args\":[\"" + marker + "\"]}");
+        return on.apply(Records.open(userRecords.submit(System.currentTimeMillis(), spec))).join();
+    }
+
+    private static Optional<ProcessView> get(Node n, String id) {
+        return n.process(io.colony.protocol.Ids.parseProcessId(id)).join();
+    }
+
+    private List<Node> colony(int size, String... executorTypes) {
+        Node first = start("n0", executorTypes[0], List.of());
+        first.applyRecords(List.of(ownerRecords.admit(System.currentTimeMillis(), user.publicKey(), Role.USER, "u", 0)))
+                .join();
+        for (int i = 1; i < size; i++) {
+            start("n" + i, executorTypes[i % executorTypes.length], addresses(first));
+        }
+        await().atMost(WAIT).until(() -> nodes.stream().allMatch(n -> peerCount(n) == size - 1));
+        // the user's admission reached everyone
+        await().atMost(WAIT).until(() -> nodes.stream().allMatch(n -> n.isMember(user.publicKey()).join()));
+        return nodes;
+    }
+
+    @Test
+    void specSubmittedOnOneNodeRunsOnAnotherAndEveryNodeSeesTheResult() {
+        colony(3, "none", "gpu", "none");
+        ProcessView p = submit(nodes.get(2), "gpu", "hello");
+        await().atMost(WAIT).until(() -> nodes.stream().allMatch(n ->
+                get(n, p.id()).map(v -> v.state() == ProcessState.SUCCESS).orElse(false)));
+        for (Node n : nodes) {
+            ProcessView v = get(n, p.id()).orElseThrow();
+            assertEquals("n1", v.executorName());
+            assertEquals(List.of("hello"), v.output());
+        }
+        assertEquals(1, starts.get("hello").get());
+    }
+
+    @Test
+    void competingExecutorsRunEachProcessExactlyOnce() {
+        colony(3, "cli");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(submit(nodes.get(i % 3), "cli", "p" + i).id());
+        }
+        await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> nodes.stream().allMatch(n ->
+                get(n, id).map(v -> v.state() == ProcessState.SUCCESS).orElse(false))));
+        for (int i = 0; i < 30; i++) {
+            assertEquals(1, starts.get("p" + i).get(), "p" + i + " ran once");
+        }
+        // the work was shared
+        long executors = ids.stream().map(id -> get(nodes.get(0), id).orElseThrow().executorName()).distinct().count();
+        assertTrue(executors >= 2, "work spread over executors: " + executors);
+    }
+
+    @Test
+    void restartedNodeCatchesUpAndNewNodeGetsTheFullHistory() {
+        colony(3, "cli");
+        Node stopped = nodes.get(2);
+        Path dir = stopped.config().dataDir();
+        stopped.close();
+        nodes.remove(stopped);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(submit(nodes.get(i % 2), "cli", "q" + i).id());
+        }
+        await().atMost(WAIT).until(() -> ids.stream().allMatch(id ->
+                get(nodes.get(0), id).map(v -> v.state() == ProcessState.SUCCESS).orElse(false)));
+        // restart on the same data dir and key
+        Node back = Node.start(stopped.config());
+        nodes.add(back);
+        Node fresh = start("late", "none", addresses(nodes.get(0)));
+        for (Node n : List.of(back, fresh)) {
+            await().atMost(WAIT).until(() -> ids.stream().allMatch(id ->
+                    get(n, id).map(v -> v.state() == ProcessState.SUCCESS).orElse(false)));
+        }
+        assertEquals(dir, back.config().dataDir());
+    }
+}
