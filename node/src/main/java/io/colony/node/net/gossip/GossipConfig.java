@@ -44,7 +44,10 @@ public final class GossipConfig {
     public final int maxIWantReplies;
     /** Publish to all topic peers above the publish threshold, not only the mesh. */
     public final boolean floodPublish;
-    /** Largest encoded RPC frame accepted or produced. */
+    /**
+     * Largest encoded RPC frame accepted (4 MiB like js-libp2p, whose IWANT answers can batch many
+     * messages). Our own RPCs are packed to about {@link #maxMessageSize} plus 128 KiB.
+     */
     public final int maxRpcSize;
     /** Largest message payload ({@code data}) accepted or published. */
     public final int maxMessageSize;
@@ -72,6 +75,9 @@ public final class GossipConfig {
     private GossipConfig(Builder b) {
         if (!(b.dOut < b.dLo && b.dLo <= b.d && b.d <= b.dHi && b.dScore <= b.d && b.dOut <= b.d / 2)) {
             throw new IllegalArgumentException("need dOut < dLo <= d <= dHi, dScore <= d, dOut <= d/2");
+        }
+        if (b.maxRpcSize < b.maxMessageSize + 128 * 1024) {
+            throw new IllegalArgumentException("need maxRpcSize >= maxMessageSize + 128 KiB");
         }
         if (b.mcacheGossip > b.mcacheLength || b.heartbeatMillis <= 0) {
             throw new IllegalArgumentException("need mcacheGossip <= mcacheLength and heartbeat > 0");
@@ -150,7 +156,7 @@ public final class GossipConfig {
         public int maxIHaveMessages = 10;
         public int maxIWantReplies = 5_000;
         public boolean floodPublish = true;
-        public int maxRpcSize = 1024 * 1024 + 64 * 1024;
+        public int maxRpcSize = 4 * 1024 * 1024;
         public int maxMessageSize = 1024 * 1024;
         public int maxTopicsPerPeer = 1_000;
         public int maxTopicLength = 256;

@@ -101,7 +101,7 @@ public final class GossipRouter {
         this.score = new PeerScore(config);
         this.seen = new SeenCache(config.seenTtlMillis);
         this.mcache = new MessageCache(config.mcacheLength, config.mcacheGossip);
-        this.out = new OutgoingRpcs(config.maxRpcSize);
+        this.out = new OutgoingRpcs(config.maxMessageSize + 128 * 1024);
         // monotonic across restarts as long as the clock moves forward
         this.seqno = Math.max(0, clock.nowMillis()) << 20;
     }

@@ -28,6 +28,7 @@ final class OutgoingRpcs {
         ControlMessage.Builder control;
     }
 
+    /** Size our RPCs are packed to (messages are never split, so one may exceed it). */
     private final int maxRpcSize;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
 
