@@ -21,8 +21,12 @@ import java.util.concurrent.TimeUnit;
  * beside js-libp2p to js-libp2p measured in the same run on the same machine. Each of N dialer
  * hosts loops: dial the listener, wait for the upgraded connection, close it, wait for the close.
  *
+ * Java and js runs alternate for a number of rounds and the table shows the medians, so that
+ * load from other processes hits both sides alike.
+ *
  * <p>Run: {@code java -cp <test classpath> io.colony.node.net.libp2p.bench.HandshakeBenchmark
- * [warmupSeconds] [measureSeconds]}, from the node module directory (it needs {@code src/test/js}).
+ * [warmupSeconds] [measureSeconds] [rounds]}, from the node module directory (it needs
+ * {@code src/test/js}).
  */
 public final class HandshakeBenchmark {
 
@@ -32,20 +36,33 @@ public final class HandshakeBenchmark {
     public static void main(String[] args) throws Exception {
         int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int[] dialerCounts = {1, 4};
         List<String[]> rows = new ArrayList<>();
         for (int dialers : dialerCounts) {
-            double java = javaToJava(dialers, warmup, seconds);
-            double js = jsToJs(dialers, warmup, seconds);
-            rows.add(new String[] {String.valueOf(dialers), fmt(java), fmt(js), String.format("%.2f", java / js)});
+            double[] java = new double[rounds];
+            double[] js = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                java[r] = javaToJava(dialers, warmup, seconds);
+                js[r] = jsToJs(dialers, warmup, seconds);
+            }
+            double jm = median(java);
+            double sm = median(js);
+            rows.add(new String[] {String.valueOf(dialers), fmt(jm), fmt(sm), String.format("%.2f", jm / sm)});
         }
-        System.out.printf("%nHandshakes per second (dial + Noise XX + yamux + close), %d cores, %ds measured%n",
-                Runtime.getRuntime().availableProcessors(), seconds);
+        System.out.printf("%nHandshakes per second (dial + Noise XX + yamux + close), %d cores, %ds measured,"
+                + " median of %d alternating rounds%n", Runtime.getRuntime().availableProcessors(), seconds, rounds);
         System.out.printf("%-8s %12s %12s %10s%n", "dialers", "java->java", "js->js", "java/js");
         for (String[] r : rows) {
             System.out.printf("%-8s %12s %12s %10s%n", (Object[]) r);
         }
         System.exit(0);
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static String fmt(double v) {
