@@ -3,7 +3,9 @@ package io.colony.simulations;
 import io.colony.node.ledger.Ledger;
 import io.colony.node.ledger.ProcessSummary;
 import io.colony.protocol.Hex;
+import io.colony.protocol.RecordKind;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -20,6 +22,7 @@ import java.util.Locale;
  * @param excusedDoubleExecutions overlapping runs that started during or shortly after a partition
  * @param crashes node crashes
  * @param records records created
+ * @param recordsByKind records created, by kind (how many Claims per process, etc.)
  * @param recordsEverywhere records that reached every node
  * @param p50AllMs median time for a record to reach every node
  * @param p99AllMs 99th percentile of that time
@@ -38,7 +41,7 @@ import java.util.Locale;
  */
 public record SimReport(SimConfig config, int submitted, long succeeded, long failed, long lost, long runsStarted,
                         long doubleExecutions, long excusedDoubleExecutions, long crashes, long records,
-                        long recordsEverywhere, long p50AllMs, long p99AllMs, long p50CleanMs, long p99CleanMs,
+                        Map<RecordKind, Long> recordsByKind, long recordsEverywhere, long p50AllMs, long p99AllMs, long p50CleanMs, long p99CleanMs,
                         double messagesPerNode, double bytesPerNode, long convergenceMs, int forgedInjected,
                         List<Violation> violations, long virtualMs, long events, long wallMs, String traceHash) {
 
@@ -60,7 +63,8 @@ public record SimReport(SimConfig config, int submitted, long succeeded, long fa
         Propagation p = sim.propagation();
         SimConfig c = sim.config();
         return new SimReport(c, sim.submitted().size(), ok, failed, lost, sim.executions().started(),
-                sim.doubleExecutions(), sim.excusedDoubleExecutions(), sim.crashes(), p.created(), p.complete(),
+                sim.doubleExecutions(), sim.excusedDoubleExecutions(), sim.crashes(), p.created(),
+                Map.copyOf(sim.createdByKind()), p.complete(),
                 Propagation.quantile(p.allTimes(), 0.5), Propagation.quantile(p.allTimes(), 0.99),
                 Propagation.quantile(p.cleanTimes(), 0.5), Propagation.quantile(p.cleanTimes(), 0.99),
                 mean(sim.messages()), mean(sim.bytes()), sim.convergenceMs(), sim.forgedInjected(), sim.violations(),
@@ -89,7 +93,8 @@ public record SimReport(SimConfig config, int submitted, long succeeded, long fa
                 failed, lost, runsStarted);
         line(b, "double executions: %d outside partitions, %d during/after a partition; crashes %d",
                 doubleExecutions, excusedDoubleExecutions, crashes);
-        line(b, "records: %d created, %d reached every node", records, recordsEverywhere);
+        line(b, "records: %d created, %d reached every node; by kind %s", records, recordsEverywhere,
+                new java.util.TreeMap<>(recordsByKind));
         line(b, "time to reach every node: p50 %d ms, p99 %d ms (fault-free periods: p50 %d ms, p99 %d ms)",
                 p50AllMs, p99AllMs, p50CleanMs, p99CleanMs);
         double perRecord = records == 0 ? 0 : messagesPerNode / records;

@@ -77,6 +77,7 @@ public final class Simulation {
     private final List<Violation> violations = new ArrayList<>();
     private final Set<String> submitted = new LinkedHashSet<>();
     private final Set<Long> forged = new HashSet<>();
+    private final Map<RecordKind, Long> createdByKind = new java.util.EnumMap<>(RecordKind.class);
     private final long[] messages;
     private final long[] bytes;
     private final BitSet up;
@@ -371,6 +372,7 @@ public final class Simulation {
 
     /** Called when a node created (signed and stored) a record. */
     void created(SimNode n, DecodedRecord r) {
+        createdByKind.merge(r.kind(), 1L, Long::sum);
         if (r.kind() == RecordKind.CLAIM || r.kind() == RecordKind.CLOSE || r.kind() == RecordKind.FAIL) {
             trace.add(scheduler.now(), n.name() + " " + r.kind() + " " + Hex.encode(r.processId()).substring(0, 12)
                     + " attempt " + r.attempt());
@@ -457,6 +459,10 @@ public final class Simulation {
 
     Propagation propagation() {
         return propagation;
+    }
+
+    Map<RecordKind, Long> createdByKind() {
+        return createdByKind;
     }
 
     long[] messages() {

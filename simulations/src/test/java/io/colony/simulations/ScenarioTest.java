@@ -5,23 +5,59 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Small colonies under each fault model: every invariant holds and the work gets done. */
+/**
+ * Small colonies under each fault model: every invariant holds (authenticity, single live lease, no
+ * process lost, termination, convergence) and the work gets done. Each run also injects forged records.
+ */
 class ScenarioTest {
+
+    private static final SimConfig BASE = SimConfig.defaults().withNodes(20, 8).withProcesses(40)
+            .withDuration(40_000);
 
     private static SimReport run(SimConfig c) {
         SimReport r = new Simulation(c).run();
         System.out.println(r.format());
-        assertTrue(r.ok(), () -> r.format());
+        assertTrue(r.ok(), r::format);
         assertEquals(c.processes(), r.submitted());
         assertEquals(0, r.lost(), "no process lost");
         assertEquals(r.submitted(), r.succeeded() + r.failed(), "every process final");
+        assertEquals(0, r.doubleExecutions());
+        assertTrue(r.forgedInjected() > 0, "forged records were injected (and none stored)");
         return r;
     }
 
     @Test
     void steadyState() {
-        SimReport r = run(SimConfig.defaults().withNodes(20, 10).withProcesses(60));
-        assertEquals(60, r.succeeded(), "fault-free: everything succeeds");
+        SimReport r = run(BASE);
+        assertEquals(r.submitted(), r.succeeded(), "fault-free: everything succeeds");
         assertEquals(r.records(), r.recordsEverywhere(), "every record reached every node");
+        assertEquals(r.submitted(), r.runsStarted(), "one run per process");
+        assertTrue(r.p99AllMs() > 0 && r.p99AllMs() < 5_000, "propagation within seconds: " + r.p99AllMs());
+    }
+
+    @Test
+    void crashRestartChurn() {
+        SimReport r = run(BASE.withCrashes(2, 4_000).withExecution(6_000, 20, 6_000, 1_000));
+        assertTrue(r.crashes() >= 5, "crashes happened: " + r.crashes());
+        assertTrue(r.runsStarted() > r.submitted(), "crashed runs were re-assigned");
+    }
+
+    @Test
+    void partitionHeals() {
+        SimReport r = run(BASE.withPartition(10_000, 15_000, 0.4).withExecution(4_000, 10, 6_000, 1_000));
+        assertTrue(r.convergenceMs() >= 0, "converged after the heal");
+        assertTrue(r.p50CleanMs() >= 0);
+    }
+
+    @Test
+    void messageLoss() {
+        SimReport r = run(BASE.withLinks(30, 20, 0.05));
+        assertEquals(r.submitted(), r.succeeded());
+    }
+
+    @Test
+    void clockSkewAndSlowExecutors() {
+        SimReport r = run(BASE.withSkew(1_000).withSlowExecutors(0.3, 8).withExecution(3_000, 10, 6_000, 1_000));
+        assertEquals(r.submitted(), r.succeeded());
     }
 }
