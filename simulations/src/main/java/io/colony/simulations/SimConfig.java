@@ -38,14 +38,31 @@ public record SimConfig(int nodes, int executors, int capacity, int processes, l
                         long skewMs, double slowFraction, double slowFactor, long runMeanMs, int maxRetries,
                         long leaseMs, long settleMs, long syncIntervalMs, int degree, int forged) {
 
-    /** Validates the values. */
+    /** Validates the values; the message names the first bad one. */
     public SimConfig {
-        if (nodes < 2 || executors < 1 || executors > nodes || capacity < 1 || processes < 0 || durationMs <= 0
-                || quietMs <= 0 || latencyMs < 0 || jitterMs < 0 || loss < 0 || loss >= 1 || partitionFraction <= 0
-                || partitionFraction >= 1 || crashRate < 0 || restartAfterMs < 0 || skewMs < 0 || slowFraction < 0
-                || slowFraction > 1 || slowFactor < 1 || runMeanMs <= 0 || maxRetries < 0 || degree < 1
-                || forged < 0) {
-            throw new IllegalArgumentException("invalid simulation parameters: " + this);
+        require(nodes >= 2, "nodes must be at least 2");
+        require(executors >= 1 && executors <= nodes, "executors must be between 1 and the number of nodes");
+        require(capacity >= 1, "capacity must be at least 1");
+        require(processes >= 0, "processes must be >= 0");
+        require(durationMs > 0 && quietMs > 0, "duration and quiet time must be positive");
+        require(latencyMs >= 0 && jitterMs >= 0, "latency and jitter must be >= 0");
+        require(loss >= 0 && loss < 1, "loss must be in [0, 1)");
+        require(partitionFraction > 0 && partitionFraction < 1, "the partitioned fraction must be in (0, 1)");
+        require(partitionForMs >= 0, "the partition length must be >= 0");
+        require(crashRate >= 0 && restartAfterMs >= 0, "crash rate and restart delay must be >= 0");
+        require(skewMs >= 0, "skew must be >= 0");
+        require(slowFraction >= 0 && slowFraction <= 1 && slowFactor >= 1,
+                "slow executors: fraction in [0, 1], factor >= 1");
+        require(runMeanMs > 0, "the mean run time must be positive");
+        require(maxRetries >= 0, "retries must be >= 0");
+        require(syncIntervalMs > 0, "the sync interval must be positive");
+        require(degree >= 1, "degree must be at least 1");
+        require(forged >= 0, "forged must be >= 0");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
         }
     }
 
