@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
                 "Quick start: 'colony dev' in one terminal, then in another paste its export lines and run",
                 "  colony process submit --spec sayhello.json --wait"},
         subcommands = {DevCommand.class, ProcessCommand.class, LogCommand.class, KeyCommand.class,
-                NodeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                NodeCommand.class, MemberCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit status of usage errors. */

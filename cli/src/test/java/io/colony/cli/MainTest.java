@@ -161,6 +161,24 @@ class MainTest {
     }
 
     @Test
+    void ownerAdmitsAMemberWhoMaySubmitThen() throws Exception {
+        Identity newcomer = Identity.generate();
+        Path f = spec("{\"conditions\": {\"executortype\": \"cli\"}, \"funcname\": \"true\"}");
+        String port = Integer.toString(node.apiPort());
+        Result refused = colony("process", "submit", "--spec", f.toString(), "--port", port, "--key", newcomer.privateKeyHex());
+        assertEquals(1, refused.status());
+        assertTrue(refused.err().contains("not a member"), refused.err());
+        Result notOwner = client("member", "add", "--id", newcomer.memberId());
+        assertEquals(1, notOwner.status());
+        oneErrorLine(notOwner);
+        Result added = colony("member", "add", "--id", newcomer.memberId(), "--role", "user", "--port", port,
+                "--key", dev.dir().resolve(DevColony.OWNER_KEY).toString());
+        assertEquals(0, added.status(), added.err());
+        assertEquals(0, colony("process", "submit", "--spec", f.toString(), "--port", port, "--key",
+                newcomer.privateKeyHex()).status());
+    }
+
+    @Test
     void helpAndVersion() {
         Result help = colony("--help");
         assertEquals(0, help.status());
