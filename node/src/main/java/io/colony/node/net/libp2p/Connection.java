@@ -20,7 +20,10 @@ public interface Connection {
     /** True if the remote dialed us. */
     boolean isInbound();
 
-    /** Opens a stream and negotiates {@code protocol} on it; fails if the remote does not speak it. */
+    /**
+     * Opens a stream and negotiates {@code protocol} on it; fails with
+     * {@link UnsupportedProtocolException} if the remote does not speak it.
+     */
     CompletableFuture<P2pStream> newStream(String protocol, StreamHandler handler);
 
     /** Number of currently open streams. */

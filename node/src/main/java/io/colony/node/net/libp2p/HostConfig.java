@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param streamNegotiationTimeout deadline for protocol negotiation of one stream
  * @param idleTimeout a connection without any open application stream for this long is closed
  *     ({@link Duration#ZERO} disables)
+ * @param keepAliveInterval every open connection is pinged this often; one that does not answer
+ *     within {@code streamNegotiationTimeout} is closed ({@link Duration#ZERO} disables)
  * @param maxMessageSize largest single length-prefixed message (identify, request/response default)
  * @param maxStreamBufferedBytes outbound bytes queued on one stream beyond the peer's window before
  *     writes fail
@@ -34,6 +36,7 @@ public record HostConfig(
         Duration handshakeTimeout,
         Duration streamNegotiationTimeout,
         Duration idleTimeout,
+        Duration keepAliveInterval,
         int maxMessageSize,
         int maxStreamBufferedBytes,
         int maxConnectionBufferedBytes,
@@ -55,6 +58,7 @@ public record HostConfig(
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(streamNegotiationTimeout, "streamNegotiationTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
         Objects.requireNonNull(agentVersion, "agentVersion");
     }
 
@@ -72,6 +76,7 @@ public record HostConfig(
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration streamNegotiationTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ZERO;
+        private Duration keepAliveInterval = Duration.ofSeconds(15);
         private int maxMessageSize = 4 * 1024 * 1024;
         private int maxStreamBufferedBytes = 8 * 1024 * 1024;
         private int maxConnectionBufferedBytes = 32 * 1024 * 1024;
@@ -125,6 +130,12 @@ public record HostConfig(
             return this;
         }
 
+        /** Sets {@link HostConfig#keepAliveInterval()}. */
+        public Builder keepAliveInterval(Duration d) {
+            this.keepAliveInterval = d;
+            return this;
+        }
+
         /** Sets {@link HostConfig#maxMessageSize()}. */
         public Builder maxMessageSize(int bytes) {
             this.maxMessageSize = bytes;
@@ -164,7 +175,7 @@ public record HostConfig(
         /** The configuration; throws {@link IllegalArgumentException} on invalid limits. */
         public HostConfig build() {
             return new HostConfig(identity, listen, maxConnections, maxStreamsPerConnection, handshakeTimeout,
-                    streamNegotiationTimeout, idleTimeout, maxMessageSize, maxStreamBufferedBytes, maxConnectionBufferedBytes,
+                    streamNegotiationTimeout, idleTimeout, keepAliveInterval, maxMessageSize, maxStreamBufferedBytes, maxConnectionBufferedBytes,
                     yamuxWindow,
                     agentVersion, eventLoopGroup);
         }

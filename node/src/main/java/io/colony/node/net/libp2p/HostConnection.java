@@ -4,9 +4,13 @@ import io.netty.channel.Channel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A {@link Connection} backed by a Netty channel whose pipeline ends in a {@link YamuxSession}. */
 final class HostConnection implements Connection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostConnection.class);
 
     private final Channel channel;
     private final YamuxSession session;
@@ -93,6 +97,25 @@ final class HostConnection implements Connection {
         CompletableFuture<Void> f = new CompletableFuture<>();
         channel.closeFuture().addListener(x -> f.complete(null));
         return f;
+    }
+
+    /**
+     * Pings the remote every {@code interval} and closes the connection when a ping gets no
+     * echo in time. A remote that does not speak ping at all counts as alive (it answered).
+     */
+    void keepAlive(Duration interval, Duration timeout) {
+        long period = interval.toMillis();
+        var task = channel.eventLoop().scheduleAtFixedRate(() -> Ping.ping(this, timeout).whenComplete((rtt, e) -> {
+            if (e != null && isOpen() && !(unwrap(e) instanceof UnsupportedProtocolException)) {
+                LOG.debug("{}: keep-alive ping failed ({}); closing", this, unwrap(e).toString());
+                close();
+            }
+        }), period, period, TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(f -> task.cancel(false));
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     /** Closes the connection once it has had no stream for {@code idle}. */

@@ -305,6 +305,9 @@ public final class Libp2pHost implements AutoCloseable {
         if (!config.idleTimeout().isZero()) {
             c.closeWhenIdle(config.idleTimeout());
         }
+        if (!config.keepAliveInterval().isZero()) {
+            c.keepAlive(config.keepAliveInterval(), config.streamNegotiationTimeout());
+        }
         c.newStream(IDENTIFY, Identify.reader(Identify.MAX_MESSAGE, identified::put))
                 .whenComplete((s, e) -> {
                     if (e != null) {
@@ -438,13 +441,11 @@ public final class Libp2pHost implements AutoCloseable {
 
     /** Pings a connected peer over {@code /ipfs/ping/1.0.0}; completes with the round-trip time. */
     public CompletableFuture<Duration> ping(PeerId peer) {
-        CompletableFuture<Duration> rtt = new CompletableFuture<>();
-        newStream(peer, PING, Ping.initiator(rtt)).whenComplete((s, e) -> {
-            if (e != null) {
-                rtt.completeExceptionally(e);
-            }
-        });
-        return rtt.orTimeout(config.streamNegotiationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        Optional<Connection> c = connection(peer);
+        if (c.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected to " + peer));
+        }
+        return Ping.ping(c.get(), config.streamNegotiationTimeout());
     }
 
     /** What {@code peer} told us via identify, once it has. */

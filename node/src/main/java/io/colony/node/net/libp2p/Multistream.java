@@ -121,7 +121,7 @@ final class Multistream {
             if (proposal.equals(msg)) {
                 selected = msg;
             } else if (NA.equals(msg)) {
-                throw new NegotiationException("remote does not support " + proposal);
+                throw new NegotiationException("remote does not support " + proposal, true);
             } else {
                 throw new NegotiationException("unexpected multistream reply '" + abbreviate(msg) + "'");
             }
@@ -167,8 +167,20 @@ final class Multistream {
 
     /** Negotiation failed; the stream or connection should be closed. */
     static final class NegotiationException extends Exception {
+        private final boolean refused;
+
         NegotiationException(String message) {
+            this(message, false);
+        }
+
+        NegotiationException(String message, boolean refused) {
             super(message);
+            this.refused = refused;
+        }
+
+        /** True if the remote answered {@code na} (as opposed to breaking the protocol). */
+        boolean refused() {
+            return refused;
         }
     }
 }

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** {@code /ipfs/ping/1.0.0}: the initiator sends 32 random bytes, the responder echoes them. */
 final class Ping {
@@ -31,6 +32,21 @@ final class Ping {
                 stream.closeWrite();
             }
         };
+    }
+
+    /**
+     * Pings over a new stream on {@code connection}.
+     *
+     * @return the round-trip time; fails if there is no echo within {@code timeout}
+     */
+    static CompletableFuture<Duration> ping(Connection connection, Duration timeout) {
+        CompletableFuture<Duration> rtt = new CompletableFuture<>();
+        connection.newStream(Libp2pHost.PING, initiator(rtt)).whenComplete((s, e) -> {
+            if (e != null) {
+                rtt.completeExceptionally(e);
+            }
+        });
+        return rtt.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Initiator: one ping; {@code rtt} completes with the round-trip time. */

@@ -62,7 +62,8 @@ final class StreamNegotiation implements StreamHandler {
             step = negotiation.onInput(data);
         } catch (Multistream.NegotiationException e) {
             LOG.debug("{}: {}", s, e.getMessage());
-            result.completeExceptionally(new IllegalStateException(e.getMessage()));
+            result.completeExceptionally(e.refused()
+                    ? new UnsupportedProtocolException(e.getMessage()) : new IllegalStateException(e.getMessage()));
             s.reset();
             return;
         }

@@ -120,9 +120,10 @@ class HostEndToEndTest {
                 || tooBig.getCause().getMessage().contains("limit"), tooBig.getCause().getMessage());
         assertThrows(ExecutionException.class,
                 () -> rrA.request(b.peerId(), new byte[(1 << 20) + 1]).get(5, TimeUnit.SECONDS));
-        assertThrows(ExecutionException.class,
+        ExecutionException unknown = assertThrows(ExecutionException.class,
                 () -> new RequestResponse(a, "/test/unknown/1.0.0", 1024, Duration.ofSeconds(5))
                         .request(b.peerId(), new byte[1]).get(5, TimeUnit.SECONDS));
+        assertTrue(unknown.getCause() instanceof UnsupportedProtocolException, unknown.getCause().toString());
 
         rrA.serve((from, req) -> CompletableFuture.completedFuture(req));
         await().until(() -> b.connection(a.peerId()).isPresent());

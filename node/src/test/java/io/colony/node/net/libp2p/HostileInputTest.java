@@ -189,6 +189,22 @@ class HostileInputTest {
     }
 
     @Test
+    void keepAliveDropsPeersThatStopAnswering() throws Exception {
+        Libp2pHost pinger = hosts.start(b -> b.keepAliveInterval(Duration.ofMillis(200))
+                .streamNegotiationTimeout(Duration.ofMillis(500)));
+        try (RawClient mute = new RawClient(addr(pinger))) {
+            mute.upgrade(Ed25519KeyPair.generate());
+            await().atMost(Duration.ofSeconds(5)).until(() -> pinger.connectedPeers().size() == 1);
+            // it never answers anything, so the keep-alive ping times out and the host hangs up
+            await().atMost(Duration.ofSeconds(5)).until(() -> pinger.connectedPeers().isEmpty());
+        }
+        // well-behaved peers stay connected through many keep-alive rounds
+        good.dial(addr(pinger)).get(5, TimeUnit.SECONDS);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                .until(() -> pinger.connectedPeers().contains(good.peerId()));
+    }
+
+    @Test
     void connectionLimitRefusesExtraConnections() throws Exception {
         Libp2pHost small = hosts.start(b -> b.maxConnections(2));
         try (RawClient a = new RawClient(addr(small)); RawClient b = new RawClient(addr(small));
