@@ -10,11 +10,14 @@ import java.util.Map;
 /**
  * Records that are authentic but cannot be judged yet, kept in memory only (never stored, lost on
  * restart: anti-entropy offers them again): records whose process's Submit has not arrived, and
- * records whose signer is not (yet) known as a member. At most {@code max} in all; beyond that the
- * oldest are dropped.
+ * records whose signer is not (yet) known as a member. At most {@code max} records and
+ * {@link #MAX_BYTES} bytes in all; beyond that the oldest are dropped.
  */
 final class HeldRecords {
+    /** Most bytes of held records (envelopes). */
+    static final long MAX_BYTES = 32L << 20;
     private final int max;
+    private long bytes;
     private final LinkedHashMap<IdKey, List<DecodedRecord>> orphans = new LinkedHashMap<>();
     private final LinkedHashMap<IdKey, DecodedRecord> strangers = new LinkedHashMap<>();
     private int size;
@@ -33,6 +36,7 @@ final class HeldRecords {
         }
         list.add(r);
         size++;
+        bytes += r.signed().getSerializedSize();
         evict();
     }
 
@@ -40,6 +44,7 @@ final class HeldRecords {
     void holdStranger(DecodedRecord r) {
         if (strangers.putIfAbsent(IdKey.of(r.id()), r) == null) {
             size++;
+            bytes += r.signed().getSerializedSize();
             evict();
         }
     }
@@ -51,6 +56,7 @@ final class HeldRecords {
             return List.of();
         }
         size -= list.size();
+        list.forEach(r -> bytes -= r.signed().getSerializedSize());
         return list;
     }
 
@@ -59,6 +65,7 @@ final class HeldRecords {
         List<DecodedRecord> list = new ArrayList<>(strangers.values());
         strangers.clear();
         size -= list.size();
+        list.forEach(r -> bytes -= r.signed().getSerializedSize());
         return list;
     }
 
@@ -67,21 +74,23 @@ final class HeldRecords {
     }
 
     private void evict() {
-        while (size > max) {
+        while (size > max || bytes > MAX_BYTES) {
+            DecodedRecord dropped;
             if (!strangers.isEmpty() && (orphans.isEmpty() || strangers.size() >= size / 2)) {
                 Iterator<DecodedRecord> it = strangers.values().iterator();
-                it.next();
+                dropped = it.next();
                 it.remove();
                 size--;
             } else {
                 Iterator<Map.Entry<IdKey, List<DecodedRecord>>> it = orphans.entrySet().iterator();
                 Map.Entry<IdKey, List<DecodedRecord>> eldest = it.next();
-                eldest.getValue().remove(0);
+                dropped = eldest.getValue().remove(0);
                 size--;
                 if (eldest.getValue().isEmpty()) {
                     it.remove();
                 }
             }
+            bytes -= dropped.signed().getSerializedSize();
         }
     }
 }

@@ -133,6 +133,11 @@ public final class LedgerBench {
                 throw new IllegalStateException("only " + stored + " of " + records.size() + " stored");
             }
             if (print) {
+                long r0 = System.nanoTime();
+                Ledger rebuilt = new Ledger(colony, LedgerConfig.defaults(), store);
+                double rs = (System.nanoTime() - r0) / 1e9;
+                System.out.printf("rebuild from the store on open: %,d processes in %.2f s = %,.0f records/s%n",
+                        rebuilt.size(), rs, store.count() / rs);
                 System.out.printf("ingested %,d records of %,d processes in %.2f s, %.2f s waiting for verification (%s)%n",
                         records.size(), ledger.size(), s, waitNs / 1e9, ledger.counts());
             }

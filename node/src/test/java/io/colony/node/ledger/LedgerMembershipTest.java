@@ -95,6 +95,19 @@ class LedgerMembershipTest {
     }
 
     @Test
+    void heldRecordsAreBounded() {
+        LedgerConfig d = LedgerConfig.defaults();
+        Ledger small = new Ledger(c.colony, new LedgerConfig(d.graceMs(), d.maxLeaseMs(), d.maxFutureSkewMs(),
+                d.maxRecordsPerProcess(), 5, d.maxLogLines(), d.maxLogBytes()), new io.colony.node.store.MemoryRecordStore());
+        for (int i = 0; i < 8; i++) {
+            assertEquals(Outcome.Status.HELD, small.apply(s.submit(T0 + i, spec(0)), c.now).outcome().status());
+            assertEquals(Outcome.Status.HELD, small.apply(c.owner.claim(T0 + i, new byte[32], 1, "x", "cli",
+                    T0 + 1_000 + i), c.now).outcome().status());
+        }
+        assertEquals(5, small.heldCount());
+    }
+
+    @Test
     void recordsBeforeTheirSubmitWaitForIt() {
         RecordFactory ex = c.member("ex");
         SignedRecord sub = c.owner.submit(T0 + 100, spec(0));
