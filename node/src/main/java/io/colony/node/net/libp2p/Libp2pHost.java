@@ -248,6 +248,16 @@ public final class Libp2pHost implements AutoCloseable {
     }
 
     private CompletableFuture<Connection> connect(InetSocketAddress socket, PeerId expected) {
+        if (socket.isUnresolved()) {
+            // DNS lookups block: keep them off the event loops
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new InetSocketAddress(InetAddress.getByName(socket.getHostString()), socket.getPort());
+                } catch (java.net.UnknownHostException e) {
+                    throw new IllegalStateException("cannot resolve " + socket.getHostString());
+                }
+            }).thenCompose(resolved -> connect(resolved, expected));
+        }
         CompletableFuture<Connection> result = new CompletableFuture<>();
         Bootstrap b = new Bootstrap()
                 .group(group)
