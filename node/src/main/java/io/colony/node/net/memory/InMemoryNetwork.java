@@ -126,8 +126,9 @@ public final class InMemoryNetwork implements PeerNetwork {
             result.completeExceptionally(new IllegalStateException("peer " + id + " refused by the connection gate"));
             return;
         }
-        connected(initiator.id, initiator.publicKey, false);
-        hub.transmit(id, initiator.id, false, () -> {
+        // the answer leaves before this side's first gossip RPC (links are FIFO), so the initiator is
+        // connected when that RPC arrives instead of dropping it (and never learning our topics)
+        boolean sent = hub.transmit(id, initiator.id, false, () -> {
             if (initiator.closed) {
                 result.completeExceptionally(new IllegalStateException("network closed"));
                 return;
@@ -135,6 +136,11 @@ public final class InMemoryNetwork implements PeerNetwork {
             initiator.connected(id, publicKey, true);
             result.complete(id);
         });
+        if (sent) {
+            connected(initiator.id, initiator.publicKey, false);
+        } else {
+            result.completeExceptionally(new IllegalStateException("peer " + initiator.id + " unreachable"));
+        }
     }
 
     private void connected(String peer, byte[] key, boolean outbound) {
