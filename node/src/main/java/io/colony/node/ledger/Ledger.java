@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,8 +75,6 @@ public final class Ledger {
      */
     public static final int MAX_RENEWALS_PER_PROCESS = 65_536;
     private static final byte[] MEMBERSHIP_ID = new byte[Ids.ID_BYTES];
-    private static final Comparator<Proc> ASSIGNMENT_ORDER = Comparator.<Proc>comparingInt(p -> -p.priority)
-            .thenComparingLong(p -> p.waitingSince).thenComparing(p -> p.id);
 
     private final byte[] colony;
     private final LedgerConfig config;
@@ -86,10 +83,7 @@ public final class Ledger {
     private final Fold fold;
     private final Map<String, String> interned = new HashMap<>();
     private final Map<IdKey, Proc> procs = new HashMap<>();
-    private final Map<String, TreeSet<Proc>> waiting = new HashMap<>();
-    private final TreeSet<Proc> deadlines = new TreeSet<>(Comparator.<Proc>comparingLong(p -> p.deadline)
-            .thenComparing(p -> p.id));
-    private final long[] counts = new long[ProcessState.values().length];
+    private final ProcessIndex index;
     private final HeldRecords held;
     private int membershipRecords;
     private long membershipXorHigh;
@@ -109,6 +103,7 @@ public final class Ledger {
         this.membership = new Membership(colonyId);
         this.fold = new Fold(config, membership, interned);
         this.held = new HeldRecords(config.maxHeldRecords());
+        this.index = new ProcessIndex(config.graceMs());
         rebuild();
     }
 
@@ -171,7 +166,7 @@ public final class Ledger {
      */
     public List<Record> tick(long nowMs) {
         List<Record> due = new ArrayList<>();
-        for (Proc p : deadlines) {
+        for (Proc p : index.byDeadline()) {
             if (p.deadline > nowMs) {
                 break;
             }
@@ -250,12 +245,8 @@ public final class Ledger {
      * succeeded, that name other executors, or whose maxwaittime has passed.
      */
     public List<ProcessSummary> claimable(String executorType, String executorName, long nowMs, int limit) {
-        TreeSet<Proc> set = waiting.get(executorType);
         List<ProcessSummary> out = new ArrayList<>();
-        if (set == null) {
-            return out;
-        }
-        for (Proc p : set) {
+        for (Proc p : index.waiting(executorType)) {
             if (out.size() >= limit) {
                 break;
             }
@@ -282,7 +273,7 @@ public final class Ledger {
     public Map<ProcessState, Long> counts() {
         Map<ProcessState, Long> m = new EnumMap<>(ProcessState.class);
         for (ProcessState s : ProcessState.values()) {
-            m.put(s, counts[s.ordinal()]);
+            m.put(s, index.count(s));
         }
         return m;
     }
@@ -537,9 +528,9 @@ public final class Ledger {
         batch.touch(p);
         ProcessState oldState = p.state;
         long oldEnded = p.endedAt;
-        unindex(p);
+        index.remove(p);
         fold.step(p, r, signer, null);
-        index(p);
+        index.add(p);
         propagate(p, oldState, oldEnded, batch);
     }
 
@@ -552,7 +543,7 @@ public final class Ledger {
         batch.touch(p);
         ProcessState oldState = p.state;
         long oldEnded = p.endedAt;
-        unindex(p);
+        index.remove(p);
         p.resetFold();
         List<DecodedRecord> kept = new ArrayList<>();
         for (SignedRecord s : store.byProcess(p.id.bytes())) {
@@ -573,7 +564,7 @@ public final class Ledger {
             }
             procs.remove(p.id);
         }
-        index(p);
+        index.add(p);
         propagate(p, oldState, oldEnded, batch);
     }
 
@@ -610,50 +601,6 @@ public final class Ledger {
             fold.step(copy, d, membership.find(d.signer()), v);
         }
         return v;
-    }
-
-    private void index(Proc p) {
-        if (p.state == null) {
-            return;
-        }
-        counts[p.state.ordinal()]++;
-        if (p.state == ProcessState.WAITING) {
-            waiting.computeIfAbsent(p.executorType, k -> new TreeSet<>(ASSIGNMENT_ORDER)).add(p);
-        }
-        p.deadline = deadlineOf(p);
-        if (p.deadline != Long.MAX_VALUE) {
-            deadlines.add(p);
-        }
-    }
-
-    /** When a Fail becomes valid for the process as it is now (Long.MAX_VALUE: never). */
-    private long deadlineOf(Proc p) {
-        if (p.state == ProcessState.WAITING) {
-            return p.maxWaitMs > 0 ? p.waitingSince + p.maxWaitMs : Long.MAX_VALUE;
-        }
-        if (p.state == ProcessState.RUNNING) {
-            long lease = p.leaseUntil + config.graceMs();
-            return p.maxExecMs > 0 ? Math.min(lease, p.startedAt + p.maxExecMs + config.graceMs()) : lease;
-        }
-        return Long.MAX_VALUE;
-    }
-
-    private void unindex(Proc p) {
-        if (p.state == null) {
-            return;
-        }
-        counts[p.state.ordinal()]--;
-        if (p.state == ProcessState.WAITING) {
-            TreeSet<Proc> set = waiting.get(p.executorType);
-            set.remove(p);
-            if (set.isEmpty()) {
-                waiting.remove(p.executorType);
-            }
-        }
-        if (p.deadline != Long.MAX_VALUE) {
-            deadlines.remove(p);
-            p.deadline = Long.MAX_VALUE;
-        }
     }
 
     // ------------------------------------------------------------------ rebuild
