@@ -404,8 +404,7 @@ public final class SpecCodec {
             throw new InvalidSpecException(prefix + "env", "must be an object of strings");
         }
         Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
             if (!e.getValue().isTextual()) {
                 throw new InvalidSpecException(prefix + "env." + e.getKey(), "must be a string");
             }
