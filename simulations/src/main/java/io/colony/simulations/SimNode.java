@@ -66,7 +66,6 @@ public final class SimNode {
     private final Map<ByteBuffer, ActiveRun> runs = new HashMap<>();
     private Scheduler.Cancellable tick;
     private boolean pollPending;
-    private boolean joined;
 
     /** A run of this executor and the event that will finish it. */
     private record ActiveRun(ExecutionLog.Run run, Scheduler.Cancellable completion) {
@@ -199,7 +198,6 @@ public final class SimNode {
         source = null;
         leases = null;
         pollPending = false;
-        joined = false;
     }
 
     /** Signs a Submit with this node's key, stores and publishes it, as the node's API does. */
@@ -281,7 +279,7 @@ public final class SimNode {
     // ------------------------------------------------------------ the simulated executor
 
     private void pollExecutor() {
-        if (leases == null || !joined()) {
+        if (leases == null) {
             return;
         }
         List<Record> toSign = new ArrayList<>();
@@ -295,21 +293,6 @@ public final class SimNode {
             }
         }
         signAndApply(toSign);
-    }
-
-    /**
-     * The executor claims only once the node has joined: a gossip peer on the colony topic (so its
-     * claims spread at once) and one completed anti-entropy round (so it knows the claims already
-     * made). Without this gate a freshly restarted node claims before anyone can hear it, wins the
-     * fold with an early timestamp and starts after the settle delay while a competitor that never
-     * saw its claim starts too.
-     */
-    private boolean joined() {
-        if (!joined) {
-            joined = replicator.syncRounds() > 0
-                    && net.gossip().inspect(g -> g.topicPeers(Replicator.topicOf(sim.colonyId())).size()) > 0;
-        }
-        return joined;
     }
 
     private void startRun(byte[] processId, int attempt) {
