@@ -22,6 +22,7 @@ import io.colony.node.ledger.Ledger;
 import io.colony.node.ledger.LogView;
 import io.colony.node.ledger.Outcome;
 import io.colony.node.ledger.ProcessSummary;
+import io.colony.node.runtime.ExecutionJournal;
 import io.colony.node.runtime.LocalExecutor;
 import io.colony.node.store.MapDbRecordStore;
 import io.colony.node.store.RecordStore;
@@ -137,7 +138,8 @@ public final class Node implements ColonyService, AutoCloseable {
             }
             this.leases = new LeaseManager(colonyId, identity.publicKey(), name, config.executorType(),
                     config.capacity(), leaseTiming(config));
-            this.executor = new LocalExecutor(ledger, leases, runner, this::signAndApply, loop, System::currentTimeMillis);
+            this.executor = new LocalExecutor(ledger, leases, runner, this::signAndApply, loop, System::currentTimeMillis,
+                    ExecutionJournal.open(config.dataDir()));
         } else {
             this.watchdog = null;
             this.cliRunner = null;
@@ -659,6 +661,9 @@ public final class Node implements ColonyService, AutoCloseable {
         }
         if (watchdog != null) {
             watchdog.close();
+        }
+        if (executor != null) {
+            executor.closeJournal();
         }
         try {
             store.close();

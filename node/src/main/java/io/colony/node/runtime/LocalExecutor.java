@@ -43,6 +43,7 @@ public final class LocalExecutor {
     private final RecordSigner signer;
     private final Executor loop;
     private final LongSupplier clock;
+    private final ExecutionJournal journal;
     private final Map<ByteBuffer, Run> runs = new HashMap<>();
     private final Queue<Map.Entry<Run, ExecResult>> completions = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean completionsScheduled = new AtomicBoolean();
@@ -72,6 +73,16 @@ public final class LocalExecutor {
      */
     public LocalExecutor(Ledger ledger, LeaseManager leases, Runner runner, RecordSigner signer, Executor loop,
                          LongSupplier clock) {
+        this(ledger, leases, runner, signer, loop, clock, ExecutionJournal.none());
+    }
+
+    /**
+     * As {@link #LocalExecutor(Ledger, LeaseManager, Runner, RecordSigner, Executor, LongSupplier)},
+     * recording every run's start and end in {@code journal}.
+     */
+    public LocalExecutor(Ledger ledger, LeaseManager leases, Runner runner, RecordSigner signer, Executor loop,
+                         LongSupplier clock, ExecutionJournal journal) {
+        this.journal = journal;
         this.ledger = ledger;
         this.leases = leases;
         this.runner = runner;
@@ -122,6 +133,11 @@ public final class LocalExecutor {
         }
     }
 
+    /** Closes the execution journal; call after the runner has stopped every process. */
+    public void closeJournal() {
+        journal.close();
+    }
+
     private void start(byte[] processId, int attempt) {
         ProcessView view = ledger.get(processId).orElse(null);
         Run run = new Run(processId, attempt);
@@ -137,8 +153,14 @@ public final class LocalExecutor {
         ExecRequest req = new ExecRequest(spec.funcname(), spec.args(), env, spec.shell(),
                 spec.maxexectime() > 0 ? Duration.ofSeconds(spec.maxexectime()) : null);
         log.info("running process {} attempt {}: {} {}", view.id(), attempt, spec.funcname(), spec.args());
-        run.process = runner.start(req, (stream, line) -> run.pendingLog.add(line));
+        journal.started(processId, attempt, clock.getAsLong());
+        try {
+            run.process = runner.start(req, (stream, line) -> run.pendingLog.add(line));
+        } catch (RuntimeException e) {
+            run.process = RunningProcess.completed(new ExecResult(-1, List.of(), List.of("cannot start: " + e), null));
+        }
         run.process.result().whenComplete((res, err) -> {
+            journal.ended(processId, attempt, clock.getAsLong(), err == null && res.success());
             completions.add(Map.entry(run,
                     err == null ? res : new ExecResult(-1, List.of(), List.of("executor error: " + err), null)));
             if (completionsScheduled.compareAndSet(false, true)) {
