@@ -6,6 +6,8 @@ import io.colony.node.api.ApiServer;
 import io.colony.node.api.Assignment;
 import io.colony.node.api.ColonyService;
 import io.colony.node.api.ProcessLogs;
+import io.colony.node.api.StateEvent;
+import io.colony.node.api.StateFeed;
 import io.colony.node.cluster.ClusterManager;
 import io.colony.node.cluster.ColonyNetwork;
 import io.colony.node.cluster.MemberDirectory;
@@ -33,6 +35,7 @@ import io.colony.protocol.Ids;
 import io.colony.protocol.ProcessEvent;
 import io.colony.protocol.ProcessState;
 import io.colony.protocol.ProcessView;
+import io.colony.protocol.WorkflowView;
 import io.colony.protocol.RecordKind;
 import io.colony.protocol.Records;
 import io.colony.protocol.pb.Record;
@@ -94,6 +97,7 @@ public final class Node implements ColonyService, AutoCloseable {
     private final CliRunner cliRunner;
     private final LocalExecutor executor;
     private final List<Waiter> waiters = new ArrayList<>();
+    private final StateFeed feed = new StateFeed();
     private final Map<String, Long> offers = new HashMap<>();
     private final Queue<Pending> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -137,7 +141,7 @@ public final class Node implements ColonyService, AutoCloseable {
                 this.cliRunner = null;
             }
             this.leases = new LeaseManager(colonyId, identity.publicKey(), name, config.executorType(),
-                    config.capacity(), leaseTiming(config));
+                    config.capacity(), leaseTiming(config), config.resources());
             this.executor = new LocalExecutor(ledger, leases, runner, this::signAndApply, loop, System::currentTimeMillis,
                     ExecutionJournal.open(config.dataDir()));
         } else {
@@ -255,6 +259,8 @@ public final class Node implements ColonyService, AutoCloseable {
             m.put("name", name);
             m.put("executorTypes", config.executorType() == null ? List.of() : List.of(config.executorType()));
             m.put("capacity", config.capacity());
+            m.put("resources", Map.of("cpuMillis", config.resources().cpuMillis(),
+                    "memoryMb", config.resources().memoryMb(), "gpus", config.resources().gpus()));
             m.put("version", version());
             Map<String, Long> counts = new LinkedHashMap<>();
             for (ProcessState s : ProcessState.values()) {
@@ -372,6 +378,25 @@ public final class Node implements ColonyService, AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<Optional<WorkflowView>> workflow(byte[] id) {
+        return call(() -> ledger.workflowMembers(id).map(ids -> WorkflowView.of(Hex.encode(id),
+                ids.stream().map(p -> ledger.get(p).orElseThrow()).toList())));
+    }
+
+    @Override
+    public CompletableFuture<Optional<AutoCloseable>> subscribe(byte[] id, java.util.function.Consumer<List<StateEvent>> listener) {
+        return call(() -> {
+            List<byte[]> ids = ledger.summary(id).isPresent() ? List.of(id) : ledger.workflowMembers(id).orElse(List.of());
+            List<StateEvent> now = new ArrayList<>();
+            for (byte[] p : ids) {
+                ledger.summary(p).ifPresent(s -> now.add(new StateEvent(s.processIdText(), s.state(), s.attempt(),
+                        s.executorId())));
+            }
+            return now.isEmpty() ? Optional.<AutoCloseable>empty() : Optional.of(feed.subscribe(now, listener));
+        });
+    }
+
+    @Override
     public CompletableFuture<Optional<Assignment>> assign(String executorType, String executorName,
                                                           String executorId, Duration timeout) {
         byte[] key = Ids.parseMemberId(executorId);
@@ -470,6 +495,7 @@ public final class Node implements ColonyService, AutoCloseable {
             }
         }
         if (!r.changes().isEmpty()) {
+            feed.publish(r.changes());
             requestPoll();
         }
         return r;
@@ -504,6 +530,7 @@ public final class Node implements ColonyService, AutoCloseable {
             }
         }
         if (!r.changes().isEmpty()) {
+            feed.publish(r.changes());
             requestPoll();
         }
         return refused;

@@ -5,6 +5,7 @@ import io.colony.node.exec.ExecLimits;
 import io.colony.node.exec.Runner;
 import io.colony.node.lease.LeaseConfig;
 import io.colony.node.ledger.LedgerConfig;
+import io.colony.node.ledger.Resources;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -25,11 +26,12 @@ import java.util.Objects;
  * @param runner        replaces the operating-system runner (benchmarks, tests); {@code null} normally
  * @param publisher     replication hook (tests); the peer-to-peer network publishes on its own
  * @param network       the colony's peer-to-peer network; {@code null} for a node that runs alone
+ * @param resources     cpu, memory and gpus the built-in executor offers to {@code conditions}
  */
 public record NodeConfig(Path dataDir, String colonyId, String apiHost, int apiPort, String executorType,
                          String executorName, int capacity, long tickMs, LeaseConfig lease, LedgerConfig ledger,
                          ExecLimits execLimits, Runner runner, RecordPublisher publisher,
-                         ColonyNetwork.Settings network) {
+                         ColonyNetwork.Settings network, Resources resources) {
 
     /** Default API port. */
     public static final int DEFAULT_API_PORT = 50080;
@@ -44,6 +46,7 @@ public record NodeConfig(Path dataDir, String colonyId, String apiHost, int apiP
         if (apiPort < -1 || apiPort > 65535) {
             throw new IllegalArgumentException("api port must be in 0..65535");
         }
+        Objects.requireNonNull(resources, "resources");
         if (executorType != null && executorType.isBlank()) {
             executorType = null;
         }
@@ -56,55 +59,61 @@ public record NodeConfig(Path dataDir, String colonyId, String apiHost, int apiP
     public static NodeConfig of(Path dataDir, String colonyId) {
         return new NodeConfig(dataDir, colonyId, "127.0.0.1", DEFAULT_API_PORT, "cli", null,
                 Runtime.getRuntime().availableProcessors(), 100, LeaseConfig.defaults(), LedgerConfig.defaults(),
-                ExecLimits.DEFAULT, null, RecordPublisher.NONE, null);
+                ExecLimits.DEFAULT, null, RecordPublisher.NONE, null, Resources.ofThisMachine());
     }
 
     /** This config with the API on {@code host:port} (0: any free port, -1: no API). */
     public NodeConfig withApi(String host, int port) {
         return new NodeConfig(dataDir, colonyId, host, port, executorType, executorName, capacity, tickMs, lease,
-                ledger, execLimits, runner, publisher, network);
+                ledger, execLimits, runner, publisher, network, resources);
     }
 
     /** This config with a built-in executor of {@code type} ({@code null}: none), name and capacity. */
     public NodeConfig withExecutor(String type, String name, int capacity) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, type, name, capacity, tickMs, lease, ledger,
-                execLimits, runner, publisher, network);
+                execLimits, runner, publisher, network, resources);
     }
 
     /** This config with other lease timing. */
     public NodeConfig withLease(LeaseConfig lease) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network);
+                lease, ledger, execLimits, runner, publisher, network, resources);
     }
 
     /** This config with other ledger constants. */
     public NodeConfig withLedger(LedgerConfig ledger) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network);
+                lease, ledger, execLimits, runner, publisher, network, resources);
     }
 
     /** This config with another tick period. */
     public NodeConfig withTick(long tickMs) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network);
+                lease, ledger, execLimits, runner, publisher, network, resources);
     }
 
     /** This config with another runner (no-op benchmarks, tests). */
     public NodeConfig withRunner(Runner runner) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network);
+                lease, ledger, execLimits, runner, publisher, network, resources);
     }
 
     /** This config with a replication hook. */
     public NodeConfig withPublisher(RecordPublisher publisher) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network);
+                lease, ledger, execLimits, runner, publisher, network, resources);
     }
 
     /** This config joined to a peer-to-peer network ({@code null}: the node runs alone). */
     public NodeConfig withNetwork(ColonyNetwork.Settings network) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network);
+                lease, ledger, execLimits, runner, publisher, network, resources);
+    }
+
+    /** This config with other resources offered by the built-in executor (default: this machine's). */
+    public NodeConfig withResources(Resources resources) {
+        return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
+                lease, ledger, execLimits, runner, publisher, network, resources);
     }
 
     /** The node's private key file. */

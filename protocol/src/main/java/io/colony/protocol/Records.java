@@ -64,6 +64,17 @@ public final class Records {
                 .setLeaseUntilMs(leaseUntilMs)).build();
     }
 
+    /**
+     * A Claim body by an executor offering resources: {@code cpuMillis} (1000 = one core), {@code memoryMb},
+     * {@code gpus}; a process whose conditions require more is not claimed by it.
+     */
+    public static Record claim(byte[] colony, long timestampMs, byte[] processId, int attempt, String executorName,
+                               String executorType, long leaseUntilMs, int cpuMillis, long memoryMb, int gpus) {
+        return base(colony, timestampMs).setClaim(Claim.newBuilder().setProcessId(ByteString.copyFrom(processId))
+                .setAttempt(attempt).setExecutorName(executorName).setExecutorType(executorType)
+                .setLeaseUntilMs(leaseUntilMs).setCpuMillis(cpuMillis).setMemoryMb(memoryMb).setGpus(gpus)).build();
+    }
+
     /** A Renew body. */
     public static Record renew(byte[] colony, long timestampMs, byte[] processId, int attempt, long leaseUntilMs) {
         return base(colony, timestampMs).setRenew(Renew.newBuilder().setProcessId(ByteString.copyFrom(processId))

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -96,7 +99,7 @@ public final class SpecCodec {
         return specs;
     }
 
-    /** Checks workflow-level rules: unique node names, dependencies name siblings. */
+    /** Checks workflow-level rules: unique node names, dependencies name siblings, no dependency cycle. */
     public static void validateWorkflow(List<FunctionSpec> specs) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < specs.size(); i++) {
@@ -115,6 +118,45 @@ public final class SpecCodec {
                             "'" + d + "' is not another function of this workflow");
                 }
             }
+        }
+        checkAcyclic(specs);
+    }
+
+    /** Rejects a workflow whose dependencies form a cycle (Kahn's algorithm over the node names). */
+    private static void checkAcyclic(List<FunctionSpec> specs) {
+        Map<String, Integer> unmet = new HashMap<>();
+        Map<String, List<String>> children = new HashMap<>();
+        for (FunctionSpec s : specs) {
+            unmet.put(s.nodename(), new HashSet<>(s.conditions().dependencies()).size());
+            for (String d : new HashSet<>(s.conditions().dependencies())) {
+                children.computeIfAbsent(d, k -> new ArrayList<>()).add(s.nodename());
+            }
+        }
+        Deque<String> ready = new ArrayDeque<>();
+        unmet.forEach((n, c) -> {
+            if (c == 0) {
+                ready.add(n);
+            }
+        });
+        int done = 0;
+        while (!ready.isEmpty()) {
+            String n = ready.poll();
+            done++;
+            for (String child : children.getOrDefault(n, List.of())) {
+                if (unmet.merge(child, -1, Integer::sum) == 0) {
+                    ready.add(child);
+                }
+            }
+        }
+        if (done < specs.size()) {
+            List<String> inCycle = new ArrayList<>();
+            specs.forEach(s -> {
+                if (unmet.get(s.nodename()) > 0) {
+                    inCycle.add(s.nodename());
+                }
+            });
+            throw new InvalidSpecException("conditions.dependencies",
+                    "the dependencies form a cycle among " + String.join(", ", inCycle));
         }
     }
 

@@ -19,6 +19,10 @@ public final class ApiLimits {
     public static final int MAX_PENDING_ASSIGNS = 1024;
     /** Connections without any traffic for this long are closed (longer than the longest long-poll). */
     public static final int IDLE_SECONDS = 120;
+    /** Longest a state event stream stays open (a client wanting more reconnects). */
+    public static final Duration MAX_EVENT_STREAM = Duration.ofHours(1);
+    /** Comment lines keep an idle event stream open at this period. */
+    public static final int EVENT_KEEPALIVE_SECONDS = 15;
     /** Longest executor type or name. */
     public static final int MAX_NAME_CHARS = 256;
 

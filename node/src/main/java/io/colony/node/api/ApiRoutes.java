@@ -9,6 +9,7 @@ import io.colony.protocol.Ids;
 import io.colony.protocol.InvalidInputException;
 import io.colony.protocol.InvalidRecordException;
 import io.colony.protocol.ProcessState;
+import io.colony.protocol.ProcessView;
 import io.colony.protocol.RecordKind;
 import io.colony.protocol.Records;
 import io.colony.protocol.WireRecord;
@@ -35,6 +36,10 @@ import java.util.concurrent.Semaphore;
  * GET  /api/v1/processes?state=S&amp;limit=N
  * GET  /api/v1/processes/{id}
  * GET  /api/v1/processes/{id}/logs
+ * GET  /api/v1/processes/{id}/events?timeout=S    server-sent events: state changes until final
+ * POST /api/v1/workflows                      signed SubmitWorkflow     201 workflow
+ * GET  /api/v1/workflows/{id}
+ * GET  /api/v1/workflows/{id}/events?timeout=S    server-sent events of every process of the workflow
  * POST /api/v1/processes/{id}/logs            signed LogAppend
  * POST /api/v1/processes/{id}/{claim|renew|close|fail|cancel}   signed record of that kind
  * POST /api/v1/executors/assign               {executortype, executorname, executorid, timeout}
@@ -105,14 +110,38 @@ public final class ApiRoutes {
                 byte[] id = processId(seg.get(1));
                 String action = seg.get(2);
                 RecordKind kind = PROCESS_ACTIONS.get(action);
-                if (kind == null) {
+                if (kind == null && !action.equals("events")) {
                     throw ApiError.notFound("no such route: " + path);
+                }
+                if (action.equals("events")) {
+                    expect(method, "GET");
+                    return events(id, query.get("timeout"));
                 }
                 if (action.equals("logs") && method.equals("GET")) {
                     return service.logs(id).thenApply(l -> Reply.ok(l.orElseThrow(() -> unknown(seg.get(1)))));
                 }
                 expect(method, "POST");
                 return applyRecord(body, kind, id).thenApply(Reply::ok);
+            }
+            case "workflows/1":
+                expect(method, "POST");
+                return applyRecord(body, RecordKind.SUBMIT_WORKFLOW, null)
+                        .thenCompose(v -> service.workflow(((ProcessView) v).workflowId() == null ? new byte[0]
+                                : Ids.parseProcessId(((ProcessView) v).workflowId())))
+                        .thenApply(w -> new Reply(201, w.orElseThrow(() -> ApiError.notFound("workflow not found"))));
+            case "workflows/2": {
+                expect(method, "GET");
+                byte[] id = workflowId(seg.get(1));
+                return service.workflow(id).thenApply(w -> Reply.ok(w.orElseThrow(
+                        () -> ApiError.notFound("no workflow " + Hex.encode(id)))));
+            }
+            case "workflows/3": {
+                byte[] id = workflowId(seg.get(1));
+                if (!seg.get(2).equals("events")) {
+                    throw ApiError.notFound("no such route: " + path);
+                }
+                expect(method, "GET");
+                return events(id, query.get("timeout"));
             }
             case "executors/2":
                 if (!seg.get(1).equals("assign")) {
@@ -139,6 +168,35 @@ public final class ApiRoutes {
             throw ApiError.badRequest("body", "the record names another process than the URL");
         }
         return service.apply(record).thenApply(v -> v == null ? Map.of("accepted", true) : v);
+    }
+
+    /** A server-sent event stream of the state changes of a process or of a workflow's processes. */
+    private CompletableFuture<Reply> events(byte[] id, String timeoutText) {
+        long seconds = ApiLimits.MAX_EVENT_STREAM.toSeconds();
+        if (timeoutText != null && !timeoutText.isEmpty()) {
+            try {
+                seconds = Long.parseLong(timeoutText);
+            } catch (NumberFormatException e) {
+                seconds = -1;
+            }
+            if (seconds < 1 || seconds > ApiLimits.MAX_EVENT_STREAM.toSeconds()) {
+                throw ApiError.badRequest("timeout", "timeout must be an integer number of seconds in 1.."
+                        + ApiLimits.MAX_EVENT_STREAM.toSeconds());
+            }
+        }
+        EventStream stream = new EventStream(seconds * 1000);
+        return service.subscribe(id, new StateWatch(stream, json)).thenApply(sub -> {
+            stream.closeWith(sub.orElseThrow(() -> ApiError.notFound("no process or workflow " + Hex.encode(id))));
+            return Reply.ok(stream);
+        });
+    }
+
+    private static byte[] workflowId(String text) {
+        try {
+            return Ids.parseProcessId(text);
+        } catch (InvalidInputException e) {
+            throw ApiError.badRequest("id", "workflow id must be 64 hex characters");
+        }
     }
 
     private CompletableFuture<Reply> assign(byte[] body) {

@@ -3,11 +3,13 @@ package io.colony.node.api;
 import io.colony.protocol.DecodedRecord;
 import io.colony.protocol.ProcessState;
 import io.colony.protocol.ProcessView;
+import io.colony.protocol.WorkflowView;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * What the HTTP API needs from a node. Implementations check membership and apply records through
@@ -33,6 +35,18 @@ public interface ColonyService {
 
     /** Logs of a process, or empty if the process is unknown. */
     CompletableFuture<Optional<ProcessLogs>> logs(byte[] id);
+
+    /** The workflow with this id (the id of its SubmitWorkflow record), or empty if unknown. */
+    CompletableFuture<Optional<WorkflowView>> workflow(byte[] id);
+
+    /**
+     * Subscribes to the state changes of a process, or of every process of a workflow when {@code id} is
+     * a workflow id. {@code listener} is first called with the current state of every watched process,
+     * then with each change this node learns of; it runs on the node's loop and must not block.
+     *
+     * @return closes the subscription; empty if no process or workflow has this id
+     */
+    CompletableFuture<Optional<AutoCloseable>> subscribe(byte[] id, Consumer<List<StateEvent>> listener);
 
     /**
      * Waits up to {@code timeout} for a WAITING process an executor may claim; completes with empty on

@@ -7,7 +7,16 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -66,6 +75,10 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void write(ChannelHandlerContext ctx, boolean keepAlive, Reply reply) {
+        if (reply.body() instanceof EventStream stream) {
+            stream(ctx, stream);
+            return;
+        }
         FullHttpResponse resp = response(json, HttpResponseStatus.valueOf(reply.status()), reply.body());
         if (keepAlive) {
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -73,6 +86,37 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else {
             ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /**
+     * Streams server-sent events: headers now, each frame as a chunk, a comment line every
+     * {@link ApiLimits#EVENT_KEEPALIVE_SECONDS}; the connection closes when the stream ends or times out.
+     */
+    private void stream(ChannelHandlerContext ctx, EventStream stream) {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        head.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+        HttpUtil.setTransferEncodingChunked(head, true);
+        ctx.writeAndFlush(head);
+        Channel ch = ctx.channel();
+        ScheduledFuture<?> keepAlive = ctx.executor().scheduleAtFixedRate(
+                () -> ch.writeAndFlush(chunk(": keep-alive\n\n")), ApiLimits.EVENT_KEEPALIVE_SECONDS,
+                ApiLimits.EVENT_KEEPALIVE_SECONDS, TimeUnit.SECONDS);
+        ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
+            stream.event("timeout", "{}");
+            stream.end();
+        }, stream.maxMillis(), TimeUnit.MILLISECONDS);
+        ch.closeFuture().addListener(f -> {
+            keepAlive.cancel(false);
+            timeout.cancel(false);
+            stream.cancel();
+        });
+        stream.attach(frame -> ch.writeAndFlush(chunk(frame)),
+                () -> ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE));
+    }
+
+    private static HttpContent chunk(String text) {
+        return new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
     }
 
     @Override

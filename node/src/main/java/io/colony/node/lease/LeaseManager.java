@@ -2,6 +2,7 @@ package io.colony.node.lease;
 
 import io.colony.node.ledger.Ledger;
 import io.colony.node.ledger.ProcessSummary;
+import io.colony.node.ledger.Resources;
 import io.colony.protocol.Hex;
 import io.colony.protocol.ProcessState;
 import io.colony.protocol.Records;
@@ -34,6 +35,7 @@ public final class LeaseManager {
     private final String executorName;
     private final String executorType;
     private final LeaseConfig config;
+    private final Resources resources;
     private final Map<ByteBuffer, Lease> leases = new LinkedHashMap<>();
     private int capacity;
 
@@ -75,6 +77,16 @@ public final class LeaseManager {
      */
     public LeaseManager(byte[] colonyId, byte[] executorKey, String executorName, String executorType, int capacity,
                         LeaseConfig config) {
+        this(colonyId, executorKey, executorName, executorType, capacity, config, Resources.NONE);
+    }
+
+    /**
+     * An executor offering {@code resources}: it claims only processes whose conditions (cpu, memory,
+     * gpu) they cover, and its claims carry them so that every node can check.
+     */
+    public LeaseManager(byte[] colonyId, byte[] executorKey, String executorName, String executorType, int capacity,
+                        LeaseConfig config, Resources resources) {
+        this.resources = resources;
         this.colony = colonyId.clone();
         this.executorId = Hex.encode(executorKey);
         this.executorName = executorName;
@@ -113,7 +125,8 @@ public final class LeaseManager {
         }
         int free = capacity - leases.size();
         if (free > 0) {
-            for (ProcessSummary s : ledger.claimable(executorType, executorName, nowMs, free + leases.size())) {
+            for (ProcessSummary s : ledger.claimable(executorType, executorName, resources, nowMs,
+                    free + leases.size())) {
                 if (free == 0) {
                     break;
                 }
@@ -125,7 +138,8 @@ public final class LeaseManager {
                 Lease l = new Lease(s.processId(), s.attempt() + 1, nowMs, ts);
                 leases.put(ByteBuffer.wrap(l.processId), l);
                 actions.add(new LeaseAction.Sign(l.processId, l.attempt, Records.claim(colony, ts, l.processId,
-                        l.attempt, executorName, executorType, ts + config.leaseMs())));
+                        l.attempt, executorName, executorType, ts + config.leaseMs(), resources.cpuMillis(),
+                        resources.memoryMb(), resources.gpus())));
                 free--;
             }
         }

@@ -83,6 +83,9 @@ final class Fold {
         p.priority = spec.getPriority();
         p.maxWaitMs = Math.max(0, spec.getMaxwaittime()) * 1000;
         p.maxExecMs = Math.max(0, spec.getMaxexectime()) * 1000;
+        p.cpuMillis = spec.getConditions().getCpuMillis();
+        p.memoryMb = spec.getConditions().getMemoryMb();
+        p.gpus = spec.getConditions().getGpus();
         p.submitter = signer;
         p.submittedMs = ts;
         p.state = ProcessState.WAITING;
@@ -106,6 +109,10 @@ final class Fold {
         }
         if (!nameAllowed(p, c.getExecutorName())) {
             return "ignored: executor name " + c.getExecutorName() + " is not allowed";
+        }
+        if (!new Resources(Math.max(0, c.getCpuMillis()), Math.max(0, c.getMemoryMb()), Math.max(0, c.getGpus()))
+                .fits(p)) {
+            return "ignored: the executor lacks the required cpu, memory or gpu";
         }
         if (p.deps != null) {
             for (Proc d : p.deps) {
@@ -235,6 +242,29 @@ final class Fold {
             sink.error("cancelled: " + c.getReason());
         }
         return null;
+    }
+
+    /**
+     * A WAITING workflow member whose dependency ended FAILED can never run: it becomes FAILED too, at
+     * the time its (first, in dependency order) failed parent ended. Applied after every fold of the
+     * process, so it is as deterministic as the parents' states; descendants follow through the
+     * ledger's re-fold of dependents.
+     */
+    static void inheritFailure(Proc p, FoldSink sink) {
+        if (p.state != ProcessState.WAITING || p.deps == null) {
+            return;
+        }
+        for (Proc d : p.deps) {
+            if (d.state == ProcessState.FAILED) {
+                p.state = ProcessState.FAILED;
+                p.endedAt = Math.max(d.endedAt, p.waitingSince);
+                p.leaseUntil = 0;
+                if (sink != null) {
+                    sink.error("dependency " + io.colony.protocol.Hex.encode(d.id.bytes()) + " failed");
+                }
+                return;
+            }
+        }
     }
 
     private static void failAttempt(Proc p, long ts) {

@@ -234,9 +234,57 @@ public final class Ledger {
         return out;
     }
 
-    /** Every WAITING process an executor of this type and name may claim now, in assignment order. */
+    /**
+     * Every WAITING process an executor of this type and name may claim now, in assignment order,
+     * ignoring resource requirements.
+     */
     public List<ProcessSummary> claimable(String executorType, String executorName, long nowMs) {
         return claimable(executorType, executorName, nowMs, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The first {@code limit} WAITING processes an executor offering {@code resources} may claim now, in
+     * assignment order; processes requiring more cpu, memory or gpus than offered are skipped (a claim for
+     * them would be a no-op).
+     */
+    public List<ProcessSummary> claimable(String executorType, String executorName, Resources resources, long nowMs,
+                                          int limit) {
+        List<ProcessSummary> out = new ArrayList<>();
+        for (Proc p : index.waiting(executorType)) {
+            if (out.size() >= limit) {
+                break;
+            }
+            if (resources.fits(p) && Fold.nameAllowed(p, executorName) && depsDone(p)
+                    && (p.maxWaitMs <= 0 || nowMs < p.waitingSince + p.maxWaitMs)) {
+                out.add(p.summary());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The process ids of a workflow, in spec order, if {@code workflowId} is the id of a stored
+     * SubmitWorkflow record.
+     */
+    public Optional<List<byte[]>> workflowMembers(byte[] workflowId) {
+        Optional<SignedRecord> r = store.get(workflowId);
+        if (r.isEmpty()) {
+            return Optional.empty();
+        }
+        DecodedRecord d = Records.decode(r.get());
+        return d.kind() == RecordKind.SUBMIT_WORKFLOW ? Optional.of(d.processIds()) : Optional.empty();
+    }
+
+    /** Ids of the processes this workflow member depends on, in the order its spec names them. */
+    public List<byte[]> dependencies(byte[] processId) {
+        Proc p = procs.get(IdKey.of(processId));
+        List<byte[]> out = new ArrayList<>();
+        if (p != null && p.deps != null) {
+            for (Proc d : p.deps) {
+                out.add(d.id.bytes());
+            }
+        }
+        return out;
     }
 
     /**
@@ -245,18 +293,10 @@ public final class Ledger {
      * succeeded, that name other executors, or whose maxwaittime has passed.
      */
     public List<ProcessSummary> claimable(String executorType, String executorName, long nowMs, int limit) {
-        List<ProcessSummary> out = new ArrayList<>();
-        for (Proc p : index.waiting(executorType)) {
-            if (out.size() >= limit) {
-                break;
-            }
-            if (Fold.nameAllowed(p, executorName) && depsDone(p)
-                    && (p.maxWaitMs <= 0 || nowMs < p.waitingSince + p.maxWaitMs)) {
-                out.add(p.summary());
-            }
-        }
-        return out;
+        return claimable(executorType, executorName, UNLIMITED, nowMs, limit);
     }
+
+    private static final Resources UNLIMITED = new Resources(Integer.MAX_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
 
     private static boolean depsDone(Proc p) {
         if (p.deps != null) {
@@ -530,6 +570,7 @@ public final class Ledger {
         long oldEnded = p.endedAt;
         index.remove(p);
         fold.step(p, r, signer, null);
+        Fold.inheritFailure(p, null);
         index.add(p);
         propagate(p, oldState, oldEnded, batch);
     }
@@ -557,6 +598,7 @@ public final class Ledger {
             kept.add(d);
             fold.step(p, d, signer, null);
         }
+        Fold.inheritFailure(p, null);
         if (p.state == null) {
             for (DecodedRecord d : kept) {
                 unstore(d);
@@ -600,6 +642,7 @@ public final class Ledger {
             DecodedRecord d = Records.decode(s);
             fold.step(copy, d, membership.find(d.signer()), v);
         }
+        Fold.inheritFailure(copy, v);
         return v;
     }
 

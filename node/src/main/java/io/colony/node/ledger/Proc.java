@@ -20,6 +20,9 @@ final class Proc {
     int priority;
     long maxWaitMs;
     long maxExecMs;
+    int cpuMillis;
+    long memoryMb;
+    int gpus;
     Member submitter;
     long submittedMs;
 

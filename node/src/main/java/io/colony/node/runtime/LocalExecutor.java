@@ -1,5 +1,7 @@
 package io.colony.node.runtime;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.colony.node.exec.ExecRequest;
 import io.colony.node.exec.ExecResult;
 import io.colony.node.exec.Runner;
@@ -36,6 +38,11 @@ public final class LocalExecutor {
     private static final Logger log = LoggerFactory.getLogger(LocalExecutor.class);
     /** Log bytes (chars) per LogAppend record, well below the record size limit. */
     private static final int MAX_LOG_CHUNK_CHARS = 128 * 1024;
+    /** Environment variable holding a workflow member's input: its parents' outputs as a JSON array. */
+    public static final String INPUT_ENV = "COLONY_IN";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Most characters of parent output put into {@link #INPUT_ENV} (the OS limits one variable to 128 KiB). */
+    static final int MAX_INPUT_CHARS = 100_000;
 
     private final Ledger ledger;
     private final LeaseManager leases;
@@ -150,6 +157,10 @@ public final class LocalExecutor {
         Map<String, String> env = new HashMap<>(spec.env());
         env.put("COLONY_PROCESS_ID", view.id());
         env.put("COLONY_ATTEMPT", Integer.toString(attempt));
+        List<byte[]> parents = ledger.dependencies(processId);
+        if (!parents.isEmpty()) {
+            env.put(INPUT_ENV, parentOutputs(parents));
+        }
         ExecRequest req = new ExecRequest(spec.funcname(), spec.args(), env, spec.shell(),
                 spec.maxexectime() > 0 ? Duration.ofSeconds(spec.maxexectime()) : null);
         log.info("running process {} attempt {}: {} {}", view.id(), attempt, spec.funcname(), spec.args());
@@ -167,6 +178,35 @@ public final class LocalExecutor {
                 loop.execute(this::drainCompletions);
             }
         });
+    }
+
+    /**
+     * The outputs of a workflow member's parents, concatenated in the order its dependencies name them,
+     * as a JSON array of strings (ColonyOS hands them to the child as its input); cut at
+     * {@link #MAX_INPUT_CHARS} characters.
+     */
+    private String parentOutputs(List<byte[]> parents) {
+        List<String> in = new ArrayList<>();
+        long chars = 0;
+        for (byte[] parent : parents) {
+            for (String line : ledger.get(parent).map(ProcessView::output).orElse(List.of())) {
+                chars += line.length() + 3;
+                if (chars > MAX_INPUT_CHARS) {
+                    log.warn("input of process {} cut at {} characters", Hex.encode(parents.get(0)), MAX_INPUT_CHARS);
+                    return encode(in);
+                }
+                in.add(line);
+            }
+        }
+        return encode(in);
+    }
+
+    private static String encode(List<String> in) {
+        try {
+            return JSON.writeValueAsString(in);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode parent outputs", e);
+        }
     }
 
     private void stop(byte[] processId, String reason) {
