@@ -20,7 +20,10 @@ import io.colony.protocol.WireRecord;
 import io.colony.protocol.pb.Record;
 import io.colony.protocol.pb.Role;
 import io.colony.protocol.pb.SignedRecord;
+import io.colony.protocol.WorkflowView;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +36,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Java client of a colony node's HTTP API ({@code /api/v1}). State-changing calls are records signed
@@ -48,6 +53,8 @@ public final class ColonyClient {
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    /** Longest single event stream the node grants; longer waits reconnect. */
+    private static final long MAX_STREAM_SECONDS = 3600;
 
     private final URI base;
     private final Identity identity;
@@ -87,9 +94,14 @@ public final class ColonyClient {
         }
     }
 
-    /** Facts about the node. */
+    /** Facts about the node: ids, executors, process counts, peer-to-peer addresses and peers. */
     public NodeInfo nodeInfo() {
         return read(httpGet("/node"), NodeInfo.class);
+    }
+
+    /** The member peers the node is connected to now. */
+    public List<NodeInfo.Peer> peers() {
+        return nodeInfo().peers();
     }
 
     /** A process. */
@@ -108,26 +120,82 @@ public final class ColonyClient {
         return read(httpGet("/processes/" + checkId(processId) + "/logs"), ProcessLogs.class);
     }
 
+    /** A workflow and its processes. */
+    public WorkflowView workflow(String workflowId) {
+        return read(httpGet("/workflows/" + checkId(workflowId)), WorkflowView.class);
+    }
+
     /**
-     * Polls until the process is SUCCESS or FAILED.
+     * Waits until the process is SUCCESS or FAILED, told by the node as soon as it learns of it (a
+     * server-sent event subscription, no polling); returns the final process.
      *
-     * @throws ColonyException with status 0 if {@code timeout} passes first
+     * @throws ColonyException with status 0 if {@code timeout} passes first or the node goes away
      */
     public ProcessView waitFor(String processId, Duration timeout) {
+        watch(processId, timeout, e -> { });
+        return get(processId);
+    }
+
+    /**
+     * Waits until every process of the workflow is SUCCESS or FAILED (subscription, no polling); returns
+     * the final workflow.
+     *
+     * @throws ColonyException with status 0 if {@code timeout} passes first or the node goes away
+     */
+    public WorkflowView waitForWorkflow(String workflowId, Duration timeout) {
+        watch(workflowId, timeout, e -> { });
+        return workflow(workflowId);
+    }
+
+    /**
+     * Subscribes to the state changes of a process, or of every process of a workflow when {@code id} is
+     * a workflow id, on the node this client talks to: {@code listener} hears the current state of each
+     * watched process, then every change as soon as the node learns of it, on this thread. Returns when
+     * every watched process is SUCCESS or FAILED.
+     *
+     * @throws ColonyException with status 0 if {@code timeout} passes first or the node goes away
+     */
+    public void watch(String id, Duration timeout, Consumer<StateEvent> listener) {
+        String path = "/processes/" + checkId(id) + "/events";
         long deadline = System.nanoTime() + timeout.toNanos();
-        long pauseMs = 20;
         while (true) {
-            ProcessView p = get(processId);
-            if (p.state().isFinal()) {
-                return p;
-            }
             long leftMs = (deadline - System.nanoTime()) / 1_000_000;
             if (leftMs <= 0) {
-                throw new ColonyException(0, "timed out waiting for process " + processId + " (still "
-                        + p.state() + ")", null);
+                throw new ColonyException(0, "timed out waiting for " + id, null);
             }
-            sleep(Math.min(pauseMs, leftMs));
-            pauseMs = Math.min(pauseMs * 2, 500);
+            long seconds = Math.min(MAX_STREAM_SECONDS, Math.max(1, (leftMs + 999) / 1000));
+            // the node resolves a workflow id on this route too
+            String end = stream(path + "?timeout=" + seconds, listener);
+            if ("end".equals(end)) {
+                return;
+            }
+            if (!"timeout".equals(end)) {
+                throw new ColonyException(0, "the node at " + base + " closed the subscription", null);
+            }
+        }
+    }
+
+    /** Reads one event stream to its end; returns the last event's name. */
+    private String stream(String path, Consumer<StateEvent> listener) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1" + path)).timeout(REQUEST_TIMEOUT)
+                .header("Accept", "text/event-stream").GET().build();
+        HttpResponse<Stream<String>> resp = send(req, HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = resp.body()) {
+            if (resp.statusCode() != 200) {
+                byte[] body = String.join("\n", lines.limit(100).toList()).getBytes(StandardCharsets.UTF_8);
+                expectOk(new BufferedResponse(resp, body));
+            }
+            return EventStreamReader.read(lines.iterator(), (name, data) -> {
+                if (name.equals("state")) {
+                    try {
+                        listener.accept(json.readValue(data, StateEvent.class));
+                    } catch (JsonProcessingException e) {
+                        throw new ColonyException(0, "unexpected event from node: " + e.getOriginalMessage(), null);
+                    }
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw new ColonyException(0, "lost the node at " + base + ": " + e.getCause().getMessage(), null);
         }
     }
 
@@ -140,7 +208,21 @@ public final class ColonyClient {
                 ProcessView.class);
     }
 
-    /** Cancels a process (submitter or owner only). */
+    /**
+     * Submits a workflow (validated first: unique node names, known dependencies, no cycle) as one unit;
+     * returns it with its processes, WAITING.
+     */
+    public WorkflowView submitWorkflow(List<FunctionSpec> specs) {
+        specs.forEach(SpecCodec::validate);
+        SpecCodec.validateWorkflow(specs);
+        return read(post("/workflows", WireRecord.of(factory().workflow(System.currentTimeMillis(), specs))),
+                WorkflowView.class);
+    }
+
+    /**
+     * Cancels a process (submitter or owner only): a WAITING one is never claimed, a RUNNING one is
+     * stopped on whichever node runs it. Returns the process, FAILED.
+     */
     public ProcessView cancel(String processId, String reason) {
         SignedRecord r = factory().cancel(System.currentTimeMillis(), Ids.parseProcessId(processId), reason);
         return read(post("/processes/" + processId + "/cancel", WireRecord.of(r)), ProcessView.class);
@@ -149,6 +231,16 @@ public final class ColonyClient {
     /** Admits a member (only the colony owner's key may). */
     public void admit(String memberId, Role role, String name) {
         SignedRecord r = factory().admit(System.currentTimeMillis(), Ids.parseMemberId(memberId), role, name, 0);
+        post("/members", WireRecord.of(r));
+    }
+
+    /**
+     * Revokes a member (only the colony owner's key may): its records stamped from now on do not
+     * count anywhere in the colony, and its node is disconnected.
+     */
+    public void revoke(String memberId, String reason) {
+        SignedRecord r = factory().revoke(System.currentTimeMillis(), Ids.parseMemberId(memberId),
+                reason == null ? "" : reason);
         post("/members", WireRecord.of(r));
     }
 
@@ -273,8 +365,12 @@ public final class ColonyClient {
                 throw new IllegalArgumentException("cannot encode request", e);
             }
         }
+        return send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) {
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(req, handler);
         } catch (HttpTimeoutException e) {
             throw new ColonyException(0, "node at " + base + " did not answer in time", null);
         } catch (ConnectException e) {
@@ -288,9 +384,22 @@ public final class ColonyClient {
     }
 
     private HttpResponse<byte[]> expectOk(HttpResponse<byte[]> resp) {
+        expectOk(new BufferedResponse(resp, resp.body()));
+        return resp;
+    }
+
+    /** A status and a body read into memory. */
+    private record BufferedResponse(HttpResponse<?> response, byte[] body) {
+        int statusCode() {
+            return response.statusCode();
+        }
+    }
+
+    /** Throws the node's error for a non-2xx status. */
+    private void expectOk(BufferedResponse resp) {
         int s = resp.statusCode();
         if (s >= 200 && s < 300) {
-            return resp;
+            return;
         }
         String message = "HTTP " + s;
         String field = null;
@@ -322,12 +431,4 @@ public final class ColonyClient {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ColonyException(0, "interrupted", null);
-        }
-    }
 }
