@@ -71,6 +71,17 @@ class LedgerDeterminismTest {
         rs.add(ex2.close(T0 + 500, wd.processIds().get(0), 1, true, List.of("a"), List.of()));
         rs.add(ex1.claim(T0 + 600, wd.processIds().get(1), 1, "e1", "cli", T0 + 10_000));
 
+        // a workflow whose root is cancelled: its descendants fail with it
+        FunctionSpec r = FunctionSpec.of("cli", "r").inWorkflow("r", List.of());
+        FunctionSpec s = FunctionSpec.of("cli", "s").inWorkflow("s", List.of("r"));
+        FunctionSpec t = FunctionSpec.of("cli", "t").inWorkflow("t", List.of("s"));
+        SignedRecord w2 = user.workflow(T0 + 700, List.of(r, s, t));
+        var w2d = Records.open(w2);
+        rs.add(w2);
+        rs.add(ex1.claim(T0 + 800, w2d.processIds().get(0), 1, "e1", "cli", T0 + 10_000));
+        rs.add(user.cancel(T0 + 900, w2d.processIds().get(0), "never mind"));
+        rs.add(ex1.close(T0 + 950, w2d.processIds().get(0), 1, true, List.of(), List.of())); // too late
+
         // e2 is revoked at T0 + 30_000; its later records do not count
         rs.add(o.revoke(T0 + 30_000, e2.publicKey(), "left"));
         SignedRecord s3 = user.submit(T0 + 29_000, spec(0));

@@ -13,6 +13,7 @@ import io.colony.protocol.FunctionSpec;
 import io.colony.protocol.ProcessView;
 import io.colony.protocol.RecordFactory;
 import io.colony.protocol.Records;
+import io.colony.protocol.SpecCodec;
 import io.colony.protocol.pb.SignedRecord;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -269,6 +270,39 @@ class LedgerRulesTest {
         assertEquals(SUCCESS, c.view(pa).state());
         assertEquals(RUNNING, c.view(pb).state());
         assertEquals(io.colony.protocol.Hex.encode(d.id()), c.view(pb).workflowId());
+    }
+
+    @Test
+    void claimsMustOfferTheRequiredResources() {
+        FunctionSpec big = SpecCodec.parse("""
+                {"funcname":"train","conditions":{"executortype":"cli","cpu":"2","memory":"1Gi","gpu":"1"}}""");
+        byte[] p = submit(big, T0 + 100);
+        assertEquals(0, c.ledger.claimable("cli", "ex1", Resources.NONE, c.now, 10).size());
+        assertEquals(0, c.ledger.claimable("cli", "ex1", new Resources(2000, 1024, 0), c.now, 10).size());
+        assertEquals(1, c.ledger.claimable("cli", "ex1", new Resources(4000, 2048, 1), c.now, 10).size());
+        c.apply(ex1.claim(T0 + 200, p, 1, "ex1", "cli", T0 + 5_000));
+        assertTrue(lastDetail(p).contains("lacks the required"), lastDetail(p));
+        c.apply(ex1.sign(Records.claim(c.colony, T0 + 201, p, 1, "ex1", "cli", T0 + 5_000, 1999, 4096, 1)));
+        assertTrue(lastDetail(p).contains("lacks the required"), lastDetail(p));
+        c.apply(ex1.sign(Records.claim(c.colony, T0 + 202, p, 1, "ex1", "cli", T0 + 5_000, 2000, 1024, 1)));
+        assertEquals(RUNNING, c.view(p).state());
+    }
+
+    @Test
+    void aFailedParentFailsItsDescendants() {
+        FunctionSpec a = FunctionSpec.of("cli", "a").inWorkflow("a", List.of());
+        FunctionSpec b = FunctionSpec.of("cli", "b").inWorkflow("b", List.of("a"));
+        FunctionSpec d = FunctionSpec.of("cli", "d").inWorkflow("d", List.of("b"));
+        var w = Records.open(user.workflow(T0 + 100, List.of(a, b, d)));
+        c.apply(w.signed());
+        byte[] pa = w.processIds().get(0);
+        c.apply(ex1.claim(T0 + 200, pa, 1, "ex1", "cli", T0 + 10_000));
+        c.apply(ex1.close(T0 + 300, pa, 1, false, List.of(), List.of("broken")));
+        for (byte[] pid : w.processIds()) {
+            assertEquals(FAILED, c.view(pid).state());
+        }
+        assertTrue(c.view(w.processIds().get(2)).errors().get(0).contains("dependency"));
+        assertEquals(0, c.ledger.claimable("cli", "ex1", c.now).size());
     }
 
     @Test
