@@ -122,25 +122,36 @@ public final class Libp2pHost implements AutoCloseable {
         }
     }
 
-    /** A bound address; a wildcard one becomes the addresses of the interfaces that are up. */
+    /**
+     * A bound address; a wildcard one becomes the addresses of the interfaces that are up (a
+     * dual-stack IPv6 wildcard, which is what binding 0.0.0.0 gives on most JVMs, also accepts IPv4),
+     * IPv4 before IPv6 and loopback last, so that the first address is the one to give to others.
+     */
     private static List<Multiaddr> dialable(InetSocketAddress bound) {
         if (!bound.getAddress().isAnyLocalAddress()) {
             return List.of(Multiaddr.fromSocketAddress(bound));
         }
-        List<Multiaddr> out = new ArrayList<>();
+        boolean dualStack = bound.getAddress() instanceof java.net.Inet6Address;
+        List<InetAddress> ips = new ArrayList<>();
         try {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 if (!nic.isUp()) {
                     continue;
                 }
                 for (InetAddress ip : Collections.list(nic.getInetAddresses())) {
-                    if (ip.getClass() == bound.getAddress().getClass() && !ip.isLinkLocalAddress()) {
-                        out.add(Multiaddr.fromSocketAddress(new InetSocketAddress(ip, bound.getPort())));
+                    if ((dualStack || ip.getClass() == bound.getAddress().getClass()) && !ip.isLinkLocalAddress()) {
+                        ips.add(ip);
                     }
                 }
             }
         } catch (SocketException e) {
             LOG.warn("cannot list network interfaces: {}", e.getMessage());
+        }
+        ips.sort(java.util.Comparator.comparing((InetAddress ip) -> ip.isLoopbackAddress())
+                .thenComparing(ip -> ip instanceof java.net.Inet6Address));
+        List<Multiaddr> out = new ArrayList<>();
+        for (InetAddress ip : ips) {
+            out.add(Multiaddr.fromSocketAddress(new InetSocketAddress(ip, bound.getPort())));
         }
         return out.isEmpty() ? List.of(Multiaddr.fromSocketAddress(bound)) : out;
     }
