@@ -4,6 +4,7 @@ import io.colony.node.DevColony;
 import io.colony.node.Node;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Spec;
  * a data dir, starts the node with a {@code cli} executor, admits the node and the user, and prints
  * the environment to use from another terminal.
  */
-@Command(name = "dev", description = {"Start a one-node development colony with a 'cli' executor.",
-        "Prints the export lines to paste into another terminal; Ctrl-C stops it; the data dir is reused."})
+@Command(name = "dev", description = {"Start a development colony's first node with a 'cli' executor.",
+        "Prints the export lines to paste into another terminal (COLONY_BOOTSTRAP: its peer addresses, for",
+        "'colony node start --join'); Ctrl-C stops it; the data dir is reused."})
 final class DevCommand implements Callable<Integer> {
 
     @Spec
@@ -27,12 +29,14 @@ final class DevCommand implements Callable<Integer> {
     Path data;
     @Mixin
     NodeCommand.RunOptions run = new NodeCommand.RunOptions();
+    @Mixin
+    P2pOptions p2p = new P2pOptions();
 
     @Override
     public Integer call() {
         Logging.nodeLevel();
         DevColony dev = DevColony.prepare(data);
-        Node node = Node.start(run.apply(dev.nodeConfig()));
+        Node node = Node.start(run.apply(dev.nodeConfig()).withNetwork(p2p.settings("127.0.0.1", List.of(), null)));
         dev.admitMembers(node);
         PrintWriter out = spec.commandLine().getOut();
         String host = run.apiHost.equals("0.0.0.0") ? "127.0.0.1" : run.apiHost;
@@ -41,7 +45,15 @@ final class DevCommand implements Callable<Integer> {
         out.println("export COLONY_HOST=" + host);
         out.println("export COLONY_PORT=" + node.apiPort());
         out.println("export COLONY_PRVKEY=" + dev.user().privateKeyHex());
+        List<String> peers = NodeRunner.addresses(node);
+        if (!peers.isEmpty()) {
+            out.println("export COLONY_BOOTSTRAP=" + String.join(",", peers));
+        }
         out.println("# then e.g.: ./colony process submit --spec sayhello.json --wait");
+        if (!peers.isEmpty()) {
+            out.println("# another node on this machine: ./colony node start --data DIR2 --api-port 50081 --p2p-port 4002"
+                    + " --join \"$(./colony member invite --data " + data + ")\"");
+        }
         out.println("# Owner key (admits members): " + data.resolve(DevColony.OWNER_KEY) + ". Ctrl-C stops the node.");
         out.flush();
         return NodeRunner.runUntilStopped(node);

@@ -1,6 +1,10 @@
 package io.colony.cli;
 
+import io.colony.protocol.ProcessState;
+import io.colony.protocol.ProcessView;
+import io.colony.sdk.ColonyClient;
 import io.colony.sdk.ProcessLogs;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,7 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code colony log ...}: process logs. */
-@Command(name = "log", description = "Read process logs (stdout and stderr lines).", subcommands = LogCommand.Get.class)
+@Command(name = "log", description = "Read process logs (stdout and stderr lines).", subcommands = {LogCommand.Get.class, LogCommand.Follow.class})
 final class LogCommand {
 
     private LogCommand() {
@@ -39,6 +43,54 @@ final class LogCommand {
                 }
             }
             return 0;
+        }
+    }
+
+    @Command(name = "follow", description = {"Print the log lines of a process as they arrive, until it ends;",
+            "exit 0 if it succeeded, 1 if it failed. Works on any node of the colony."})
+    static final class Follow implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions client;
+        @Parameters(paramLabel = "ID", description = "Process id.")
+        String id;
+        @Option(names = "--interval-ms", paramLabel = "MS", defaultValue = "500",
+                description = "How often to ask the node for new lines (default ${DEFAULT-VALUE}).")
+        long intervalMs;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (intervalMs < 50) {
+                throw new IllegalArgumentException("--interval-ms must be >= 50");
+            }
+            ColonyClient c = client.reading();
+            PrintWriter out = spec.commandLine().getOut();
+            long seen = 0;
+            while (true) {
+                ProcessView p = c.get(id);
+                seen = print(c.logs(id), seen, out);
+                if (p.state().isFinal()) {
+                    // lines flushed with the close arrive with it or just before it
+                    print(c.logs(id), seen, out);
+                    return p.state() == ProcessState.SUCCESS ? 0 : ProcessCommand.EXIT_FAILED;
+                }
+                Thread.sleep(intervalMs);
+            }
+        }
+
+        /** Prints the lines past the first {@code seen} ever written; returns the new count. */
+        private long print(ProcessLogs logs, long seen, PrintWriter out) {
+            long first = logs.droppedLines();
+            if (first > seen) {
+                spec.commandLine().getErr().println("colony: " + (first - seen) + " lines were dropped (log cap)");
+                seen = first;
+            }
+            for (int i = (int) (seen - first); i < logs.lines().size(); i++) {
+                out.println(logs.lines().get(i));
+            }
+            out.flush();
+            return first + logs.lines().size();
         }
     }
 }

@@ -1,12 +1,15 @@
 package io.colony.cli;
 
-import io.colony.node.DevColony;
 import io.colony.node.Node;
 import io.colony.node.NodeConfig;
 import io.colony.node.lease.LeaseConfig;
+import io.colony.node.ledger.Resources;
+import io.colony.protocol.InvalidInputException;
+import io.colony.protocol.SpecCodec;
 import io.colony.sdk.NodeInfo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code colony node ...}: run and inspect nodes. */
 @Command(name = "node", description = "Start a node or show what a node says about itself.",
-        subcommands = {NodeCommand.Start.class, NodeCommand.Info.class})
+        subcommands = {NodeCommand.Start.class, NodeCommand.Info.class, NodeCommand.Peers.class})
 final class NodeCommand {
 
     private NodeCommand() {
@@ -40,6 +43,12 @@ final class NodeCommand {
         @Option(names = "--lease-ms", paramLabel = "MS", defaultValue = "10000",
                 description = "Lease length of claims; renewed every third (default ${DEFAULT-VALUE}).")
         long leaseMs;
+        @Option(names = "--cpu", paramLabel = "CPU", description = "CPU the executor offers to conditions.cpu, e.g. 4 or 500m (default: the cores).")
+        String cpu;
+        @Option(names = "--memory", paramLabel = "MEM", description = "Memory it offers to conditions.memory, e.g. 8Gi (default: the machine's).")
+        String memory;
+        @Option(names = "--gpu", paramLabel = "N", description = "GPUs it offers to conditions.gpu (default: 0).")
+        String gpu;
 
         NodeConfig apply(NodeConfig base) {
             if (apiPort < 0 || apiPort > 65535) {
@@ -53,36 +62,53 @@ final class NodeCommand {
                 throw new IllegalArgumentException("--lease-ms must be >= 100");
             }
             String type = executorType.equals("none") ? null : executorType;
+            Resources machine = base.resources();
+            Resources offered;
+            try {
+                offered = new Resources(cpu == null ? machine.cpuMillis() : SpecCodec.cpuMillis(cpu, "--cpu"),
+                        memory == null ? machine.memoryMb() : SpecCodec.memoryMb(memory, "--memory"),
+                        gpu == null ? machine.gpus() : SpecCodec.gpus(gpu, "--gpu"));
+            } catch (InvalidInputException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
             return base.withApi(apiHost, apiPort).withExecutor(type, executorName, cap)
-                    .withLease(LeaseConfig.of(leaseMs, 0));
+                    .withLease(LeaseConfig.of(leaseMs, 0)).withResources(offered);
         }
     }
 
-    @Command(name = "start", description = "Start a node on a data dir and run it until Ctrl-C / SIGTERM.")
+    @Command(name = "start", description = {"Start a node on a data dir and run it until Ctrl-C / SIGTERM.",
+            "First start of a new node: --join TOKEN (from 'colony member invite'); later: --data DIR only.",
+            "Prints its colony, id, API URL and peer addresses on stdout."})
     static final class Start implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
         @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:COLONY_DATA:-${sys:user.home}/.colony/node}",
                 description = "Data dir: keys, ledger, watchdog file (env COLONY_DATA, default ${DEFAULT-VALUE}).")
         Path data;
         @Option(names = "--colony", paramLabel = "ID",
                 description = "Colony id (the owner's public key); default: the data dir's colony.id file.")
         String colony;
+        @Option(names = "--join", paramLabel = "TOKEN",
+                description = "Join token: writes its key as node.key and its colony id into the data dir.")
+        String join;
         @Mixin
         RunOptions run = new RunOptions();
+        @Mixin
+        P2pOptions p2p = new P2pOptions();
 
         @Override
         public Integer call() {
             Logging.nodeLevel();
-            String id = colony != null ? colony : DevColony.readColonyId(data);
-            if (id == null) {
-                throw new IllegalArgumentException("no colony id: pass --colony ID or write it to " + data.resolve(DevColony.COLONY_ID));
-            }
-            DevColony.writeColonyId(data, id);
-            Node node = Node.start(run.apply(NodeConfig.of(data, id)));
+            DataDir dir = DataDir.prepare(data, colony, join, p2p.bootstrapGiven());
+            NodeConfig config = run.apply(NodeConfig.of(data, dir.colonyId()))
+                    .withNetwork(p2p.settings("0.0.0.0", dir.bootstrap(), dir.ownAdmit()));
+            Node node = Node.start(config);
+            NodeRunner.printStarted(spec.commandLine().getOut(), "", node);
             return NodeRunner.runUntilStopped(node);
         }
     }
 
-    @Command(name = "info", description = "Show the node's colony, id, executor and process counts.")
+    @Command(name = "info", description = "Show the node's colony, ids, addresses, peers, executor and process counts.")
     static final class Info implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -101,9 +127,39 @@ final class NodeCommand {
                 out.println("Colony:        " + info.colony());
                 out.println("Node:          " + info.node());
                 out.println("Name:          " + info.name());
-                out.println("Executors:     " + String.join(", ", info.executorTypes()) + " x" + info.capacity());
+                out.println("Peer id:       " + (info.peerId() == null ? "- (no peer-to-peer network)" : info.peerId()));
+                info.addresses().forEach(a -> out.println("Address:       " + a));
+                out.println("Peers:         " + info.peers().size());
+                out.println("Executors:     " + (info.executorTypes().isEmpty() ? "none"
+                        : String.join(", ", info.executorTypes()) + " x" + info.capacity()));
                 out.println("Version:       " + info.version());
                 out.println("Processes:     " + info.processes());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "peers", description = "List the member peers the node is connected to.")
+    static final class Peers implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions client;
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            List<NodeInfo.Peer> peers = client.reading().peers();
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Printer.json(out, peers);
+            } else {
+                out.printf("%-54s  %-20s  %s%n", "PEER ID", "NAME", "ADDRESS");
+                for (NodeInfo.Peer p : peers) {
+                    out.printf("%-54s  %-20s  %s%n", p.peerId(), p.name().isEmpty() ? "-" : p.name(),
+                            p.addresses().isEmpty() ? "-" : p.addresses().get(0));
+                }
             }
             return 0;
         }

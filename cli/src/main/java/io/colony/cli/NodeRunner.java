@@ -1,6 +1,9 @@
 package io.colony.cli;
 
 import io.colony.node.Node;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /** Keeps a node running until the JVM is asked to stop (Ctrl-C, SIGTERM), then closes it. */
@@ -22,5 +25,35 @@ final class NodeRunner {
             node.close();
         }
         return 0;
+    }
+
+    /**
+     * Prints where a started node can be reached, one fact per line ({@code prefix} before each):
+     * {@code colony ID}, {@code node NAME (ID)}, {@code api http://HOST:PORT} and one {@code peer
+     * MULTIADDR} per peer-to-peer address. Scripts may read these lines.
+     */
+    static void printStarted(PrintWriter out, String prefix, Node node) {
+        out.println(prefix + "colony " + node.colonyId());
+        out.println(prefix + "node   " + node.name() + " (" + node.identity().memberId() + ")");
+        if (node.apiPort() >= 0) {
+            out.println(prefix + "api    http://" + apiHost(node) + ":" + node.apiPort());
+        }
+        for (String a : addresses(node)) {
+            out.println(prefix + "peer   " + a);
+        }
+        out.flush();
+    }
+
+    /** The node's full peer-to-peer addresses (empty without a network). */
+    @SuppressWarnings("unchecked")
+    static List<String> addresses(Node node) {
+        Map<String, Object> info = node.info().join();
+        Object a = info.get("addresses");
+        return a == null ? List.of() : (List<String>) a;
+    }
+
+    private static String apiHost(Node node) {
+        String h = node.config().apiHost();
+        return h.equals("0.0.0.0") ? "127.0.0.1" : h;
     }
 }

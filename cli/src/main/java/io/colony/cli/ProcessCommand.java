@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code colony process ...}: submit, inspect and wait for processes. */
 @Command(name = "process", description = "Submit, list, inspect and wait for processes.",
         subcommands = {ProcessCommand.Submit.class, ProcessCommand.Get.class, ProcessCommand.Ps.class,
-                ProcessCommand.Wait.class})
+                ProcessCommand.Wait.class, ProcessCommand.Cancel.class})
 final class ProcessCommand {
 
     /** Exit status for a process that ended FAILED. */
@@ -132,6 +132,27 @@ final class ProcessCommand {
         public Integer call() {
             ColonyClient c = client.reading();
             return finish(spec, c.waitFor(id, Duration.ofSeconds(timeoutSeconds)), json);
+        }
+    }
+
+    @Command(name = "cancel", description = {"Cancel a process (its submitter or the colony owner only):",
+            "a waiting process is never run, a running one is stopped on whichever node runs it."})
+    static final class Cancel implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions client;
+        @Parameters(paramLabel = "ID", description = "Process id.")
+        String id;
+        @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "cancelled by the user",
+                description = "Why (shown in the process's errors; default '${DEFAULT-VALUE}').")
+        String reason;
+
+        @Override
+        public Integer call() {
+            ProcessView p = client.signing().cancel(id, reason);
+            spec.commandLine().getOut().println(p.id() + " " + p.state());
+            return 0;
         }
     }
 

@@ -27,7 +27,7 @@ class DevCommandTest {
     void devPrintsExportsThatWorkForSayhelloAndStopsOnSigterm() throws Exception {
         Process dev = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "dev", "--data", dir.resolve("dev").toString(), "--api-port", "0")
+                "dev", "--data", dir.resolve("dev").toString(), "--api-port", "0", "--p2p-port", "0")
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {

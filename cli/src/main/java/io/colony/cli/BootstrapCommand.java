@@ -1,0 +1,59 @@
+package io.colony.cli;
+
+import io.colony.node.Node;
+import io.colony.node.NodeConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code colony bootstrap}: a bootstrap peer, a colony node without executors (and without the HTTP
+ * API unless asked) that new nodes join through. It keeps a replica of the ledger, which it needs to
+ * know the members; it fits a small public machine ({@code COLONY_JAVA_OPTS=-Xmx64m}).
+ */
+@Command(name = "bootstrap", description = {"Run a bootstrap peer: a node without executors that others join through.",
+        "First start: --join TOKEN (from 'colony member invite'); later: --data DIR only.",
+        "Prints its peer addresses on stdout; fits a small machine (COLONY_JAVA_OPTS=-Xmx64m)."})
+final class BootstrapCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${sys:user.home}/.colony/bootstrap",
+            description = "Data dir: key, colony id, ledger (default ${DEFAULT-VALUE}).")
+    Path data;
+    @Option(names = "--join", paramLabel = "TOKEN", description = "Join token (first start).")
+    String join;
+    @Option(names = "--colony", paramLabel = "ID", description = "Colony id; default: the data dir's colony.id file.")
+    String colony;
+    @Option(names = "--api-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address of the HTTP API if enabled (default ${DEFAULT-VALUE}).")
+    String apiHost;
+    @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "-1",
+            description = "Port of the HTTP API, 0 for any free port, -1 for none (default ${DEFAULT-VALUE}).")
+    int apiPort;
+    @Mixin
+    P2pOptions p2p = new P2pOptions();
+
+    @Override
+    public Integer call() {
+        Logging.nodeLevel();
+        if (apiPort < -1 || apiPort > 65535) {
+            throw new IllegalArgumentException("--api-port must be in 0..65535, or -1 for none");
+        }
+        if (p2p.port == -1) {
+            throw new IllegalArgumentException("a bootstrap peer needs its peer-to-peer port (--p2p-port)");
+        }
+        DataDir dir = DataDir.prepare(data, colony, join, p2p.bootstrapGiven());
+        NodeConfig config = NodeConfig.of(data, dir.colonyId())
+                .withApi(apiHost, apiPort)
+                .withExecutor(null, null, 1)
+                .withNetwork(p2p.settings("0.0.0.0", dir.bootstrap(), dir.ownAdmit()));
+        Node node = Node.start(config);
+        NodeRunner.printStarted(spec.commandLine().getOut(), "", node);
+        return NodeRunner.runUntilStopped(node);
+    }
+}

@@ -1,0 +1,107 @@
+package io.colony.cli;
+
+import io.colony.node.DevColony;
+import io.colony.node.KeyFiles;
+import io.colony.node.cluster.JoinToken;
+import io.colony.protocol.Hex;
+import io.colony.protocol.Identity;
+import io.colony.protocol.pb.SignedRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Prepares the data dir of a node that joins a colony. On the first start with a join token it writes
+ * the token's key as {@code node.key}, the colony id as {@code colony.id} and the bootstrap addresses
+ * as {@code bootstrap.peers}; later starts need only the data dir.
+ *
+ * @param dir       the data dir
+ * @param colonyId  the colony id (hex)
+ * @param ownAdmit  the owner's Admit of the node key from the token (null without a token)
+ * @param bootstrap the peers to join through (may be empty)
+ */
+record DataDir(Path dir, String colonyId, SignedRecord ownAdmit, List<String> bootstrap) {
+
+    /** File of the last bootstrap addresses, one per line. */
+    static final String BOOTSTRAP_FILE = "bootstrap.peers";
+    private static final long MAX_BOOTSTRAP_FILE = 64 * 1024;
+
+    /**
+     * @param dir       the data dir (created if missing)
+     * @param colonyOpt {@code --colony}, or null
+     * @param tokenText {@code --join}, or null
+     * @param peers     {@code --bootstrap} addresses (empty: the token's, else the data dir's)
+     * @throws IllegalArgumentException with one readable line for a bad token or a data dir of another
+     *     colony or node
+     */
+    static DataDir prepare(Path dir, String colonyOpt, String tokenText, List<String> peers) {
+        String stored = DevColony.readColonyId(dir);
+        if (tokenText != null) {
+            JoinToken token = JoinToken.decode(tokenText);
+            String colony = Hex.encode(token.colony());
+            checkSameColony(dir, stored, colony, "the join token");
+            checkSameColony(dir, colonyOpt == null ? null : colonyOpt.strip().toLowerCase(), colony, "the join token");
+            writeNodeKey(dir, token.member());
+            DevColony.writeColonyId(dir, colony);
+            List<String> boot = peers.isEmpty() ? token.bootstrap() : peers;
+            writeBootstrap(dir, boot);
+            return new DataDir(dir, colony, token.admit(), boot);
+        }
+        String colony = colonyOpt != null ? colonyOpt.strip().toLowerCase() : stored;
+        if (colony == null) {
+            throw new IllegalArgumentException("no colony in " + dir + ": join one with --join TOKEN (from 'colony member invite')"
+                    + " or pass --colony ID");
+        }
+        Hex.decode(colony, 32, "--colony");
+        checkSameColony(dir, stored, colony, "--colony");
+        DevColony.writeColonyId(dir, colony);
+        if (!peers.isEmpty()) {
+            writeBootstrap(dir, peers);
+        }
+        return new DataDir(dir, colony, null, peers.isEmpty() ? readBootstrap(dir) : peers);
+    }
+
+    private static void checkSameColony(Path dir, String stored, String wanted, String source) {
+        if (stored != null && !stored.equals(wanted)) {
+            throw new IllegalArgumentException("data dir " + dir + " belongs to colony " + stored + ", but " + source
+                    + " is for colony " + wanted + " (use another --data dir)");
+        }
+    }
+
+    private static void writeNodeKey(Path dir, Identity member) {
+        Path file = dir.resolve("node.key");
+        if (Files.exists(file)) {
+            if (!KeyFiles.read(file).memberId().equals(member.memberId())) {
+                throw new IllegalArgumentException("data dir " + dir + " already has another node key; a join token is"
+                        + " for a fresh data dir (restart this one with --data only)");
+            }
+            return;
+        }
+        KeyFiles.write(file, member);
+    }
+
+    private static void writeBootstrap(Path dir, List<String> peers) {
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(BOOTSTRAP_FILE), peers, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve(BOOTSTRAP_FILE) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> readBootstrap(Path dir) {
+        Path file = dir.resolve(BOOTSTRAP_FILE);
+        try {
+            if (!Files.exists(file) || Files.size(file) > MAX_BOOTSTRAP_FILE) {
+                return List.of();
+            }
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
+                    .filter(s -> s.startsWith("/")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
