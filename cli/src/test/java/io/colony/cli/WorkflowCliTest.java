@@ -137,7 +137,7 @@ class WorkflowCliTest {
     @Test
     void logFollowPrintsLinesUntilTheProcessEnds() throws Exception {
         Path f = file("{\"conditions\": {\"executortype\": \"cli\"}, \"funcname\": \"sh\", "
-                + "\"args\": [\"-c\", \"echo first; sleep 1; echo second; echo third >&2\"]}");
+                + "\"args\": [\"-c\", \"echo first; sleep 1; echo second; echo third\"]}");
         String id = client("process", "submit", "--spec", f.toString()).out().strip();
         Result r = client("log", "follow", id, "--interval-ms", "100");
         assertEquals(0, r.status(), r.err());
