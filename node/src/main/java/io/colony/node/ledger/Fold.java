@@ -16,6 +16,17 @@ import java.util.Map;
  * state. A record whose transition is not valid there is a no-op ("ignored: why"). Pure.
  */
 final class Fold {
+    /**
+     * Reason of a Fail that releases an attempt: signed by the attempt's own executor while its lease
+     * (plus grace) holds, it returns the process to WAITING without using up a retry (a node shutting
+     * down hands its work back). After {@link #MAX_FREE_RELEASES} such releases of one process, a
+     * release counts as a failed attempt like any other, so that no executor can keep a process
+     * alive forever.
+     */
+    static final String RELEASE_REASON = "released";
+    /** Releases of one process that do not use up a retry. */
+    static final int MAX_FREE_RELEASES = 100;
+
     private final LedgerConfig config;
     private final Membership membership;
     private final Map<String, String> interned;
@@ -60,7 +71,7 @@ final class Fold {
             case CLAIM -> claim(p, r.record().getClaim(), signer, ts, sink);
             case RENEW -> renew(p, r.record().getRenew(), signer, ts);
             case CLOSE -> close(p, r.record().getClose(), signer, ts, sink);
-            case FAIL -> fail(p, r.record().getFail(), ts, sink);
+            case FAIL -> fail(p, r.record().getFail(), signer, ts, sink);
             case CANCEL -> cancel(p, r.record().getCancel(), signer, ts, sink);
             default -> "ignored: duplicate submit";
         };
@@ -101,7 +112,7 @@ final class Fold {
         if (c.getAttempt() != p.attempt + 1) {
             return "ignored: claims attempt " + c.getAttempt() + ", next is " + (p.attempt + 1);
         }
-        if (c.getAttempt() > p.maxRetries + 1) {
+        if (c.getAttempt() > p.maxRetries + 1 + p.releases) {
             return "ignored: no attempts left";
         }
         if (!c.getExecutorType().equals(p.executorType)) {
@@ -207,9 +218,12 @@ final class Fold {
         return null;
     }
 
-    private String fail(Proc p, Fail f, long ts, FoldSink sink) {
+    private String fail(Proc p, Fail f, Member signer, long ts, FoldSink sink) {
         if (f.getAttempt() != p.attempt) {
             return "ignored: attempt " + f.getAttempt() + " is not the current attempt " + p.attempt;
+        }
+        if (isRelease(p, f, signer, ts)) {
+            return release(p, ts);
         }
         if (p.state == ProcessState.WAITING) {
             if (p.maxWaitMs <= 0 || ts < p.waitingSince + p.maxWaitMs) {
@@ -229,6 +243,26 @@ final class Fold {
             sink.error(f.getReason());
         }
         return null;
+    }
+
+    /** A Fail "released" by the running attempt's own executor while its lease (plus grace) holds. */
+    private boolean isRelease(Proc p, Fail f, Member signer, long ts) {
+        return p.state == ProcessState.RUNNING && signer == p.executor && RELEASE_REASON.equals(f.getReason())
+                && ts <= p.leaseUntil + config.graceMs();
+    }
+
+    private String release(Proc p, long ts) {
+        int attempt = p.attempt;
+        if (p.releases >= MAX_FREE_RELEASES) {
+            failAttempt(p, ts);
+            return "released attempt " + attempt + " (counted as failed: " + MAX_FREE_RELEASES
+                    + " free releases used) -> " + p.state;
+        }
+        p.releases++;
+        p.leaseUntil = 0;
+        p.state = ProcessState.WAITING;
+        p.waitingSince = ts;
+        return "released attempt " + attempt + " by its executor: RUNNING -> WAITING (no retry used)";
     }
 
     private String cancel(Proc p, Cancel c, Member signer, long ts, FoldSink sink) {

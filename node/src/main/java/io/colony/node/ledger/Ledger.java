@@ -175,7 +175,7 @@ public final class Ledger {
                         "maxwaittime of " + p.maxWaitMs / 1000 + " s exceeded", true));
                 continue;
             }
-            boolean last = p.attempt >= p.maxRetries + 1;
+            boolean last = !p.attemptsLeft();
             if (nowMs >= p.leaseUntil + config.graceMs()) {
                 due.add(Records.fail(colony, nowMs, p.id.bytes(), p.attempt,
                         "lease of attempt " + p.attempt + " expired", last));

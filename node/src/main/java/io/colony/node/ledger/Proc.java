@@ -29,6 +29,7 @@ final class Proc {
     // fold state
     ProcessState state; // null until the Submit is folded
     int attempt;
+    int releases; // attempts handed back by their executor without using up a retry
     long waitingSince;
     long startedAt;
     long leaseUntil;
@@ -56,6 +57,7 @@ final class Proc {
     void resetFold() {
         state = null;
         attempt = 0;
+        releases = 0;
         waitingSince = 0;
         startedAt = 0;
         leaseUntil = 0;
@@ -66,7 +68,7 @@ final class Proc {
     }
 
     boolean attemptsLeft() {
-        return attempt < maxRetries + 1;
+        return attempt < maxRetries + 1 + releases;
     }
 
     void addToDigest(IdKey recordId) {
