@@ -1,0 +1,246 @@
+package io.colony.node;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.colony.node.api.StateEvent;
+import io.colony.node.cluster.ColonyNetwork;
+import io.colony.node.exec.ExecRequest;
+import io.colony.node.exec.ExecResult;
+import io.colony.node.exec.LogSink;
+import io.colony.node.exec.RunningProcess;
+import io.colony.node.lease.LeaseConfig;
+import io.colony.node.ledger.Resources;
+import io.colony.protocol.FunctionSpec;
+import io.colony.protocol.Identity;
+import io.colony.protocol.Ids;
+import io.colony.protocol.ProcessState;
+import io.colony.protocol.ProcessView;
+import io.colony.protocol.RecordFactory;
+import io.colony.protocol.Records;
+import io.colony.protocol.SpecCodec;
+import io.colony.protocol.WorkflowView;
+import io.colony.protocol.pb.Role;
+import io.colony.protocol.pb.SignedRecord;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Workflows, cancellation, subscriptions and resource conditions across several real nodes on loopback.
+ * The runner is fake: a step whose first argument starts with {@code hold} runs (in its first attempt)
+ * until it is stopped; any other step succeeds at once with its first argument and its input as output.
+ */
+class WorkflowMultiNodeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path tmp;
+
+    private final Identity owner = Identity.generate();
+    private final RecordFactory ownerRecords = new RecordFactory(owner, owner.publicKey());
+    private final Identity user = Identity.generate();
+    private final RecordFactory userRecords = new RecordFactory(user, owner.publicKey());
+    private final List<Node> nodes = new CopyOnWriteArrayList<>();
+    /** marker -> names of the nodes that started it, in order */
+    private final Map<String, List<String>> starts = new ConcurrentHashMap<>();
+    /** marker -> stop() calls */
+    private final Map<String, List<String>> stops = new ConcurrentHashMap<>();
+
+    @AfterEach
+    void tearDown() {
+        nodes.forEach(Node::close);
+    }
+
+    private Node start(String name, String executorType, List<String> bootstrap, UnaryOperator<NodeConfig> tweak) {
+        Identity key = Identity.generate();
+        Path dir = tmp.resolve(name);
+        KeyFiles.write(dir.resolve("node.key"), key);
+        SignedRecord admit = ownerRecords.admit(System.currentTimeMillis(), key.publicKey(), Role.NODE, name, 0);
+        NodeConfig cfg = NodeConfig.of(dir, owner.memberId())
+                .withApi("127.0.0.1", -1)
+                .withExecutor(executorType, name, 2)
+                .withLease(LeaseConfig.of(3_000, 300))
+                .withRunner((req, sink) -> run(name, req, sink))
+                .withNetwork(ColonyNetwork.Settings.of("127.0.0.1", 0, bootstrap, admit));
+        Node n = Node.start(tweak.apply(cfg));
+        nodes.add(n);
+        return n;
+    }
+
+    private RunningProcess run(String node, ExecRequest req, LogSink sink) {
+        String marker = req.args().get(0);
+        starts.computeIfAbsent(marker, k -> new CopyOnWriteArrayList<>()).add(node);
+        String in = req.env().getOrDefault("COLONY_IN", "[]");
+        if (!marker.startsWith("hold") || !req.env().get("COLONY_ATTEMPT").equals("1")) {
+            return RunningProcess.completed(new ExecResult(0, List.of(marker + "@" + node, in), List.of(), null));
+        }
+        CompletableFuture<ExecResult> result = new CompletableFuture<>();
+        return new RunningProcess() {
+            @Override
+            public long pid() {
+                return -1;
+            }
+
+            @Override
+            public CompletableFuture<ExecResult> result() {
+                return result;
+            }
+
+            @Override
+            public void stop() {
+                stops.computeIfAbsent(marker, k -> new CopyOnWriteArrayList<>()).add(node);
+                result.complete(new ExecResult(-1, List.of(), List.of("stopped"), ExecResult.StopReason.STOPPED));
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> addresses(Node n) {
+        return (List<String>) n.info().join().get("addresses");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static int peerCount(Node n) {
+        return ((List<Object>) n.info().join().get("peers")).size();
+    }
+
+    private static Optional<ProcessView> get(Node n, String id) {
+        return n.process(Ids.parseProcessId(id)).join();
+    }
+
+    private static Optional<WorkflowView> workflow(Node n, String id) {
+        return n.workflow(Ids.parseProcessId(id)).join();
+    }
+
+    /** Nodes n0..n(size-1), types in turn; {@code tweaks[i]} applies to node i if given. */
+    @SafeVarargs
+    private List<Node> colony(int size, String[] executorTypes, UnaryOperator<NodeConfig>... tweaks) {
+        UnaryOperator<NodeConfig> none = UnaryOperator.identity();
+        Node first = start("n0", executorTypes[0], List.of(), tweaks.length > 0 ? tweaks[0] : none);
+        first.applyRecords(List.of(ownerRecords.admit(System.currentTimeMillis(), user.publicKey(), Role.USER, "u", 0)))
+                .join();
+        for (int i = 1; i < size; i++) {
+            start("n" + i, executorTypes[i % executorTypes.length], addresses(first), tweaks.length > i ? tweaks[i] : none);
+        }
+        await().atMost(WAIT).until(() -> nodes.stream().allMatch(n -> peerCount(n) == size - 1));
+        await().atMost(WAIT).until(() -> nodes.stream().allMatch(n -> n.isMember(user.publicKey()).join()));
+        return nodes;
+    }
+
+    private static FunctionSpec step(String name, String marker, int retries, String... deps) {
+        return FunctionSpec.of("cli", "run", marker).withLimits(0, 0, retries).inWorkflow(name, List.of(deps));
+    }
+
+    @Test
+    void aWorkflowCompletesWhenTheNodeRunningAStepIsKilledMidway() {
+        colony(3, new String[] {"cli"});
+        List<FunctionSpec> specs = List.of(step("a", "first", 0), step("b", "hold-b", 2, "a"),
+                step("c", "last", 0, "b"));
+        SignedRecord w = userRecords.workflow(System.currentTimeMillis(), specs);
+        String wid = Records.open(w).idText();
+        nodes.get(0).apply(Records.open(w)).join();
+
+        await().atMost(WAIT).until(() -> starts.containsKey("hold-b"));
+        String victimName = starts.get("hold-b").get(0);
+        Node victim = nodes.stream().filter(n -> n.name().equals(victimName)).findFirst().orElseThrow();
+        nodes.remove(victim);
+        victim.close();
+
+        for (Node n : nodes) {
+            await().atMost(WAIT).until(() -> workflow(n, wid).map(v -> v.state() == ProcessState.SUCCESS).orElse(false));
+        }
+        WorkflowView done = workflow(nodes.get(0), wid).orElseThrow();
+        ProcessView b = done.process("b");
+        assertEquals(2, b.attempt(), b.errors().toString());
+        assertTrue(b.errors().get(0).contains("lease"), b.errors().toString());
+        String secondRunner = starts.get("hold-b").get(1);
+        assertTrue(!secondRunner.equals(victimName), "b re-ran elsewhere: " + starts.get("hold-b"));
+        // the child got its parent's output as input
+        assertEquals("[\"hold-b@" + secondRunner + "\",\"[\\\"first@" + starts.get("first").get(0) + "\\\",\\\"[]\\\"]\"]",
+                done.process("c").output().get(1));
+        assertEquals(1, starts.get("last").size());
+    }
+
+    @Test
+    void cancellingOnOneNodeStopsTheProcessRunningOnAnother() {
+        colony(2, new String[] {"none", "cli"});
+        FunctionSpec spec = FunctionSpec.of("cli", "run", "hold-cancel");
+        SignedRecord s = userRecords.submit(System.currentTimeMillis(), spec);
+        String id = Records.open(s).idText();
+        Node entry = nodes.get(0);
+        entry.apply(Records.open(s)).join();
+        // RUNNING as soon as the claim folds; the program starts once the claim settled
+        await().atMost(WAIT).until(() -> starts.containsKey("hold-cancel"));
+        assertEquals(List.of("n1"), starts.get("hold-cancel"));
+        await().atMost(WAIT).until(() -> get(entry, id).map(v -> v.state() == ProcessState.RUNNING).orElse(false));
+
+        entry.apply(Records.open(userRecords.cancel(System.currentTimeMillis(), Ids.parseProcessId(id), "stop it")))
+                .join();
+        await().atMost(WAIT).until(() -> stops.containsKey("hold-cancel"));
+        assertEquals(List.of("n1"), stops.get("hold-cancel"));
+        for (Node n : nodes) {
+            await().atMost(WAIT).until(() -> get(n, id).map(v -> v.state() == ProcessState.FAILED).orElse(false));
+            assertTrue(get(n, id).orElseThrow().errors().contains("cancelled: stop it"));
+        }
+        // the stopped run's close is refused (the process already ended): one attempt, no retry
+        assertEquals(1, get(nodes.get(1), id).orElseThrow().attempt());
+    }
+
+    @Test
+    void aSubscriberOnOneNodeHearsOfStateChangesMadeOnAnother() {
+        colony(2, new String[] {"none", "cli"});
+        SignedRecord s = userRecords.submit(System.currentTimeMillis(), FunctionSpec.of("cli", "run", "watched"));
+        String id = Records.open(s).idText();
+        Node watcher = nodes.get(0);
+        watcher.apply(Records.open(s)).join();
+        List<StateEvent> events = new CopyOnWriteArrayList<>();
+        AutoCloseable sub = watcher.subscribe(Ids.parseProcessId(id), events::addAll).join().orElseThrow();
+        await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> e.state() == ProcessState.SUCCESS));
+        List<ProcessState> states = events.stream().map(StateEvent::state).toList();
+        assertEquals(ProcessState.SUCCESS, states.get(states.size() - 1), states.toString());
+        assertTrue(states.indexOf(ProcessState.SUCCESS) > 0, "first the state at subscription: " + states);
+        assertEquals("n1", nodes.get(1).name());
+        assertTrue(events.get(events.size() - 1).executorId() != null);
+        assertTrue(watcher.subscribe(new byte[32], e -> { }).join().isEmpty());
+        try {
+            sub.close();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void onlyAnExecutorOfferingTheResourcesRunsAProcessThatRequiresThem() {
+        colony(3, new String[] {"cli"},
+                c -> c.withResources(Resources.parse("1", "1Gi", "0")),
+                c -> c.withResources(Resources.parse("8", "2Gi", "0")),
+                c -> c.withResources(Resources.parse("8", "32Gi", "1")));
+        FunctionSpec big = SpecCodec.parse("{\"conditions\":{\"executortype\":\"cli\",\"cpu\":\"4\",\"memory\":\"16Gi\","
+                + "\"gpu\":\"1\"},\"funcname\":\"run\",\"args\":[\"big\"]}");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            SignedRecord s = userRecords.submit(System.currentTimeMillis(), big);
+            ids.add(Records.open(s).idText());
+            nodes.get(i % 3).apply(Records.open(s)).join();
+        }
+        for (String id : ids) {
+            await().atMost(WAIT).until(() -> get(nodes.get(0), id).map(v -> v.state() == ProcessState.SUCCESS)
+                    .orElse(false));
+            assertEquals("n2", get(nodes.get(0), id).orElseThrow().executorName());
+        }
+        assertEquals(List.of("n2", "n2", "n2", "n2"), starts.get("big"));
+    }
+}
