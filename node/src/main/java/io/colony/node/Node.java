@@ -24,6 +24,7 @@ import io.colony.node.ledger.Ledger;
 import io.colony.node.ledger.LogView;
 import io.colony.node.ledger.Outcome;
 import io.colony.node.ledger.ProcessSummary;
+import io.colony.node.ledger.Resources;
 import io.colony.node.runtime.ExecutionJournal;
 import io.colony.node.runtime.LocalExecutor;
 import io.colony.node.store.MapDbRecordStore;
@@ -419,7 +420,7 @@ public final class Node implements ColonyService, AutoCloseable {
 
     private Optional<Assignment> offer(String type, String executorName, long now) {
         offers.values().removeIf(until -> until <= now);
-        for (ProcessSummary s : ledger.claimable(type, executorName, now, offers.size() + 1)) {
+        for (ProcessSummary s : ledger.claimable(type, executorName, Resources.NONE, now, offers.size() + 1)) {
             String id = s.processIdText();
             if (offers.containsKey(id)) {
                 continue;
