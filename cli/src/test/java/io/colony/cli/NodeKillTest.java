@@ -85,7 +85,7 @@ class NodeKillTest {
     }
 
     /** Reads the node's log until it says where its API listens (and keeps draining it). */
-    private static CompletableFuture<Integer> apiPort(Process jvm) {
+    static CompletableFuture<Integer> apiPort(Process jvm) {
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader err = new BufferedReader(new InputStreamReader(jvm.getErrorStream(), StandardCharsets.UTF_8))) {
@@ -106,7 +106,7 @@ class NodeKillTest {
         return port;
     }
 
-    private static boolean alive(long pid) {
+    static boolean alive(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             char state = stat.charAt(stat.lastIndexOf(')') + 2);

@@ -460,6 +460,10 @@ public final class Node implements ColonyService, AutoCloseable {
                 signAndApply(due);
             }
             if (executor != null) {
+                if (network != null) {
+                    // cut off from the colony: claim nothing new (running work stops on its own)
+                    leases.setCapacity(network.isolated() ? 0 : config.capacity());
+                }
                 executor.poll();
                 executor.flushLogs();
             }
@@ -538,13 +542,13 @@ public final class Node implements ColonyService, AutoCloseable {
     }
 
     /**
-     * With peers, a renewal counts as confirmed once it went out to at least one member peer (or
-     * when this node has never known another one: a colony of one). A node cut off from its peers
-     * stops confirming, and its lease logic kills the process before the lease can expire
-     * elsewhere.
+     * With peers, a renewal counts as confirmed once it went out to at least one member peer, or
+     * when this node is not {@linkplain ColonyNetwork#isolated() isolated} (a colony of one). A node
+     * cut off from its peers stops confirming, and its lease logic kills the process before the
+     * lease can expire elsewhere.
      */
     private void confirmRenewals(List<DecodedRecord> records, ApplyResult r, int reachedPeers) {
-        if (leases == null || (reachedPeers == 0 && !network.knownPeers().isEmpty())) {
+        if (leases == null || (reachedPeers == 0 && network.isolated())) {
             return;
         }
         for (int i = 0; i < records.size(); i++) {
@@ -648,9 +652,49 @@ public final class Node implements ColonyService, AutoCloseable {
 
     // ------------------------------------------------------------------ shutdown
 
+    /** How long to wait for the killed processes of a shutdown to exit. */
+    private static final long STOP_WAIT_MS = 5_000;
+    /** Time given to the gossip of release records before the network closes. */
+    private static final long GOSSIP_FLUSH_MS = 300;
+
+    /** Kills the running processes and releases their attempts (see {@link #close()}); returns how many. */
+    private int releaseWork() {
+        try {
+            if (executor != null) {
+                call(executor::stopForRelease).thenCompose(f -> f).get(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+            }
+        } catch (Exception e) {
+            log.warn("waiting for the processes to stop: {}", e.toString());
+        }
+        try {
+            return call(() -> {
+                waiters.forEach(w -> w.future().complete(Optional.empty()));
+                waiters.clear();
+                int n = executor == null ? 0 : executor.releaseHeld();
+                if (n > 0) {
+                    log.info("released {} process(es) to the colony", n);
+                }
+                return n;
+            }).get(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("releasing held processes: {}", e.toString());
+            return 0;
+        }
+    }
+
+    private static void pauseForGossip() {
+        try {
+            Thread.sleep(GOSSIP_FLUSH_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
-     * Stops the API, kills running processes (their leases expire and they are re-assigned later),
-     * drains the loop and closes the ledger file. Idempotent.
+     * Graceful shutdown: stops the API, kills the running processes, then signs and publishes a
+     * release of every attempt this node holds (the processes return to WAITING at once, without
+     * using up a retry, and other nodes take them), then leaves the network, drains the loop and
+     * closes the ledger file. Idempotent.
      */
     @Override
     public synchronized void close() {
@@ -661,20 +705,12 @@ public final class Node implements ColonyService, AutoCloseable {
         if (api != null) {
             api.close();
         }
+        int released = releaseWork();
         if (network != null) {
+            if (released > 0 && !network.peers().isEmpty()) {
+                pauseForGossip();
+            }
             network.close();
-        }
-        try {
-            call(() -> {
-                if (executor != null) {
-                    executor.stopAll();
-                }
-                waiters.forEach(w -> w.future().complete(Optional.empty()));
-                waiters.clear();
-                return null;
-            }).get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.warn("stopping the executor: {}", e.toString());
         }
         loop.shutdown();
         try {

@@ -29,6 +29,8 @@ import java.nio.ByteBuffer;
 public final class LeaseManager {
     /** Most characters of output or errors put into one Close record; the rest is cut. */
     public static final int MAX_CLOSE_CHARS = 256 * 1024;
+    /** Reason of the Fail that hands an attempt back without using up a retry (see the ledger rules). */
+    public static final String RELEASE_REASON = Ledger.RELEASE_REASON;
 
     private final byte[] colony;
     private final String executorId;
@@ -229,6 +231,22 @@ public final class LeaseManager {
         leases.remove(ByteBuffer.wrap(processId));
         return List.of(new LeaseAction.Sign(processId, l.attempt, Records.close(colony, l.stamp(nowMs), processId,
                 l.attempt, success, cut(output), cut(errors))));
+    }
+
+    /**
+     * Hands every held attempt back (node shutdown, after its processes were killed): returns a Fail
+     * with reason {@code "released"} per claimed or running attempt, which the ledger accepts from
+     * this executor while the lease holds and which returns the process to WAITING without using up
+     * a retry. Forgets every lease; a released claim that never took effect is a no-op in the ledger.
+     */
+    public List<LeaseAction> releaseAll(long nowMs) {
+        List<LeaseAction> out = new ArrayList<>();
+        for (Lease l : leases.values()) {
+            out.add(new LeaseAction.Sign(l.processId, l.attempt, Records.fail(colony, l.stamp(nowMs), l.processId,
+                    l.attempt, RELEASE_REASON, false)));
+        }
+        leases.clear();
+        return out;
     }
 
     /** Ids of the processes currently held (claimed or running). */

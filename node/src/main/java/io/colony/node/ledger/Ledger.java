@@ -69,6 +69,12 @@ import org.slf4j.LoggerFactory;
 public final class Ledger {
     private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
     /**
+     * Reason of a Fail by which the running attempt's own executor hands a process back: while the
+     * lease holds it returns the process to WAITING without using up a retry (at most 100 times per
+     * process; later releases count as failed attempts).
+     */
+    public static final String RELEASE_REASON = Fold.RELEASE_REASON;
+    /**
      * Renewals kept per process, beyond {@link LedgerConfig#maxRecordsPerProcess()} (which counts the
      * other non-log records): 65,536 renewals at the default rate of one per 3.3 s let one process run
      * for about 2.5 days.

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,6 +55,7 @@ public final class LocalExecutor {
     private final Map<ByteBuffer, Run> runs = new HashMap<>();
     private final Queue<Map.Entry<Run, ExecResult>> completions = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean completionsScheduled = new AtomicBoolean();
+    private boolean releasing;
 
     /** One running attempt. */
     private static final class Run {
@@ -105,6 +107,9 @@ public final class LocalExecutor {
 
     /** Lets the lease logic act: claims, starts, renewals, stops. Call after ledger changes and on every tick. */
     public void poll() {
+        if (releasing) {
+            return;
+        }
         List<Record> toSign = new ArrayList<>();
         for (LeaseAction a : leases.poll(ledger, clock.getAsLong())) {
             if (a instanceof LeaseAction.Sign s) {
@@ -138,6 +143,54 @@ public final class LocalExecutor {
                 r.process.stop();
             }
         }
+    }
+
+    /**
+     * Graceful shutdown, step 1: claims nothing more and kills every running process. Runs that end
+     * from now on are not closed as failed (their attempts are released instead), except runs that
+     * ended by themselves, which are closed as usual.
+     *
+     * @return completes when every killed process has exited
+     */
+    public CompletableFuture<Void> stopForRelease() {
+        releasing = true;
+        List<CompletableFuture<ExecResult>> ends = new ArrayList<>();
+        for (Run r : runs.values()) {
+            if (r.process != null) {
+                r.process.stop();
+                ends.add(r.process.result());
+            }
+        }
+        return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Graceful shutdown, step 2 (after {@link #stopForRelease()}): signs and applies a release of
+     * every attempt still held, so that other executors take the processes at once instead of
+     * waiting for the leases to expire.
+     *
+     * @return the number of attempts released
+     */
+    public int releaseHeld() {
+        releasing = true;
+        drainCompletions();
+        List<Record> bodies = new ArrayList<>();
+        for (Run r : runs.values()) {
+            drainLog(r, bodies);
+        }
+        runs.clear();
+        int released = 0;
+        for (LeaseAction a : leases.releaseAll(clock.getAsLong())) {
+            if (a instanceof LeaseAction.Sign s) {
+                bodies.add(s.body());
+                released++;
+                log.info("releasing process {} attempt {}", Hex.encode(s.processId()), s.attempt());
+            }
+        }
+        if (!bodies.isEmpty()) {
+            signer.signAndApply(bodies);
+        }
+        return released;
     }
 
     /** Closes the execution journal; call after the runner has stopped every process. */
@@ -244,6 +297,9 @@ public final class LocalExecutor {
         }
         runs.remove(ByteBuffer.wrap(run.processId));
         drainLog(run, bodies);
+        if (releasing && result.stop() == ExecResult.StopReason.STOPPED) {
+            return; // killed for the shutdown: released by releaseHeld, not failed
+        }
         for (LeaseAction a : leases.finished(run.processId, result.success(), result.output(), result.errors(),
                 clock.getAsLong())) {
             if (a instanceof LeaseAction.Sign s) {
