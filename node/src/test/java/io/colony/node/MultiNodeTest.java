@@ -67,10 +67,37 @@ class MultiNodeTest {
         return n;
     }
 
-    /** A runner that records what it ran and succeeds with its args as output. */
+    /** markers of runs that were stopped by the runtime */
+    private final Map<String, Boolean> stopped = new ConcurrentHashMap<>();
+
+    /**
+     * A runner that records what it ran and succeeds with its args as output; a first arg starting
+     * with "hang" runs until stopped.
+     */
     private RunningProcess run(ExecRequest req, io.colony.node.exec.LogSink sink) {
-        starts.computeIfAbsent(req.args().get(0), k -> new AtomicInteger()).incrementAndGet();
-        return RunningProcess.completed(new ExecResult(0, req.args(), List.of(), null));
+        String marker = req.args().get(0);
+        starts.computeIfAbsent(marker, k -> new AtomicInteger()).incrementAndGet();
+        if (!marker.startsWith("hang")) {
+            return RunningProcess.completed(new ExecResult(0, req.args(), List.of(), null));
+        }
+        java.util.concurrent.CompletableFuture<ExecResult> result = new java.util.concurrent.CompletableFuture<>();
+        return new RunningProcess() {
+            @Override
+            public long pid() {
+                return -1;
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<ExecResult> result() {
+                return result;
+            }
+
+            @Override
+            public void stop() {
+                stopped.put(marker, true);
+                result.complete(new ExecResult(-1, List.of(), List.of("stopped"), ExecResult.StopReason.STOPPED));
+            }
+        };
     }
 
     @SuppressWarnings("unchecked")
@@ -135,6 +162,22 @@ class MultiNodeTest {
         // the work was shared
         long executors = ids.stream().map(id -> get(nodes.get(0), id).orElseThrow().executorName()).distinct().count();
         assertTrue(executors >= 2, "work spread over executors: " + executors);
+    }
+
+    @Test
+    void nodeCutOffFromItsPeersStopsItsWorkAndClaimsNothingNew() {
+        colony(2, "slow", "none");
+        Node worker = nodes.get(0);
+        ProcessView p = submit(worker, "slow", "hang-1");
+        await().atMost(WAIT).until(() -> get(nodes.get(1), p.id()).map(v -> v.state() == ProcessState.RUNNING)
+                .orElse(false));
+        Node other = nodes.remove(1);
+        other.close();
+        // renewals reach nobody: the process is stopped before its 3 s lease could expire elsewhere
+        await().atMost(Duration.ofSeconds(10)).until(() -> stopped.containsKey("hang-1"));
+        ProcessView q = submit(worker, "slow", "hang-2");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !starts.containsKey("hang-2"));
+        assertEquals(ProcessState.WAITING, get(worker, q.id()).orElseThrow().state());
     }
 
     @Test

@@ -54,6 +54,8 @@ public final class ClusterManager implements AutoCloseable {
     private final Random random;
     private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
+    /** member peer id -> last time it was connected (now, while it is) */
+    private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, PeerEntry> known = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile boolean closed;
     private volatile Scheduler.Cancellable timer;
@@ -98,7 +100,7 @@ public final class ClusterManager implements AutoCloseable {
             public void connected(String peerId, byte[] key) {
                 keys.put(peerId, key.clone());
                 if (members.isMember(key, scheduler.now())) {
-                    verified.add(peerId);
+                    markVerified(peerId);
                 } else {
                     scheduler.schedule(config.probationMs(), () -> expel(peerId, "did not prove colony membership"));
                 }
@@ -107,7 +109,9 @@ public final class ClusterManager implements AutoCloseable {
 
             @Override
             public void disconnected(String peerId) {
-                verified.remove(peerId);
+                if (verified.remove(peerId)) {
+                    lastSeen.put(peerId, scheduler.now());
+                }
                 keys.remove(peerId);
             }
         });
@@ -135,6 +139,24 @@ public final class ClusterManager implements AutoCloseable {
         synchronized (known) {
             return new ArrayList<>(known.values());
         }
+    }
+
+    /**
+     * True when no member peer is connected but one was within {@code windowMs}: this node is
+     * probably cut off from a colony that goes on without it (or the others all died; after the
+     * window it assumes so and works alone again).
+     */
+    public boolean isolated(long windowMs) {
+        if (!connectedMembers().isEmpty()) {
+            return false;
+        }
+        long since = scheduler.now() - windowMs;
+        for (long t : lastSeen.values()) {
+            if (t >= since) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a connected peer proved membership. */
@@ -242,7 +264,7 @@ public final class ClusterManager implements AutoCloseable {
         }
         long now = scheduler.now();
         if (members.isMember(key, now)) {
-            verified.add(peer);
+            markVerified(peer);
             offerAdmit(admitBytes);
             return null;
         }
@@ -260,12 +282,17 @@ public final class ClusterManager implements AutoCloseable {
             if (!ok) {
                 return "admission not valid for this key";
             }
-            verified.add(peer);
+            markVerified(peer);
             admitSink.accept(admit);
             return null;
         } catch (InvalidProtocolBufferException e) {
             return "malformed admission";
         }
+    }
+
+    private void markVerified(String peer) {
+        verified.add(peer);
+        lastSeen.put(peer, scheduler.now());
     }
 
     private void offerAdmit(ByteString admitBytes) {

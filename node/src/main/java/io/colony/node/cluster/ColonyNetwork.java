@@ -45,6 +45,12 @@ public final class ColonyNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * How long after losing its last peer a node still considers itself cut off from a colony that
+     * goes on without it. After that it assumes the others are gone and works alone again.
+     */
+    public static final long ISOLATION_WINDOW_MS = 5 * 60_000;
+
     private final PeerNetwork network;
     private final ClusterManager cluster;
     private final Replicator replicator;
@@ -109,6 +115,15 @@ public final class ColonyNetwork implements AutoCloseable {
     /** Connected peers that proved membership. */
     public List<ClusterManager.PeerEntry> peers() {
         return cluster.connectedMembers();
+    }
+
+    /**
+     * True while this node is cut off: no member peer connected, though one was within
+     * {@link #ISOLATION_WINDOW_MS}. An isolated node claims nothing new and does not confirm lease
+     * renewals, so its running processes stop before their leases can expire elsewhere.
+     */
+    public boolean isolated() {
+        return cluster.isolated(ISOLATION_WINDOW_MS);
     }
 
     /** Every member peer heard of. */
