@@ -87,6 +87,7 @@ class WorkflowMultiNodeTest {
         if (!marker.startsWith("hold") || !req.env().get("COLONY_ATTEMPT").equals("1")) {
             return RunningProcess.completed(new ExecResult(0, List.of(marker + "@" + node, in), List.of(), null));
         }
+        sink.line("stdout", marker + " started on " + node);
         CompletableFuture<ExecResult> result = new CompletableFuture<>();
         return new RunningProcess() {
             @Override
@@ -197,6 +198,22 @@ class WorkflowMultiNodeTest {
         }
         // the stopped run's close is refused (the process already ended): one attempt, no retry
         assertEquals(1, get(nodes.get(1), id).orElseThrow().attempt());
+    }
+
+    @Test
+    void logLinesOfARunningProcessAreReadableOnEveryNode() {
+        colony(3, new String[] {"none", "cli", "none"});
+        SignedRecord s = userRecords.submit(System.currentTimeMillis(), FunctionSpec.of("cli", "run", "hold-log"));
+        String id = Records.open(s).idText();
+        nodes.get(0).apply(Records.open(s)).join();
+        for (Node n : nodes) {
+            await().atMost(WAIT).until(() -> n.logs(Ids.parseProcessId(id)).join()
+                    .map(l -> l.lines().equals(List.of("hold-log started on n1"))).orElse(false));
+        }
+        assertEquals(ProcessState.RUNNING, get(nodes.get(2), id).orElseThrow().state());
+        nodes.get(2).apply(Records.open(userRecords.cancel(System.currentTimeMillis(), Ids.parseProcessId(id), "done")))
+                .join();
+        await().atMost(WAIT).until(() -> stops.containsKey("hold-log"));
     }
 
     @Test
