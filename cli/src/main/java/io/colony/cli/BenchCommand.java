@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code colony bench local}: end-to-end throughput of one node with a no-op executor. */
-@Command(name = "bench", description = "Benchmarks.", subcommands = BenchCommand.Local.class)
+@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Local.class, ColonyBench.class})
 final class BenchCommand {
 
     private BenchCommand() {
@@ -94,7 +94,8 @@ final class BenchCommand {
             }
         }
 
-        private static void deleteTree(Path dir) {
+        /** Deletes a directory tree (benchmark scratch dirs). */
+        static void deleteTree(Path dir) {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
