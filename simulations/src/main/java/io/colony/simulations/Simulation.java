@@ -58,6 +58,7 @@ public final class Simulation {
     /** Virtual time at the start of a run (a realistic epoch, ms). */
     static final long START_MS = 1_700_000_000_000L;
     private static final long CHECK_MS = 500;
+    private static final long PROGRESS_MS = 10_000;
 
     private final SimConfig config;
     private final VirtualScheduler scheduler = new VirtualScheduler(START_MS);
@@ -89,6 +90,7 @@ public final class Simulation {
     private long crashes;
     private long forgedRefusals;
     private boolean faultsOn = true;
+    private java.util.function.Consumer<String> progress = line -> { };
 
     public Simulation(SimConfig config) {
         this.config = config;
@@ -153,6 +155,12 @@ public final class Simulation {
 
     // ------------------------------------------------------------ the run
 
+    /** Receives a progress line every 10 s of virtual time during the fault window. */
+    public Simulation onProgress(java.util.function.Consumer<String> listener) {
+        this.progress = listener;
+        return this;
+    }
+
     /** Builds the colony, runs the scenario to its end (or first violation) and reports. */
     public SimReport run() {
         long wallStart = System.nanoTime();
@@ -161,7 +169,13 @@ public final class Simulation {
         scheduleFaults();
         long faultEnd = START_MS + config.durationMs();
         scheduler.schedule(config.durationMs(), this::stopFaults);
-        scheduler.runUntil(faultEnd, () -> !violations.isEmpty());
+        for (long t = START_MS; t < faultEnd && violations.isEmpty(); ) {
+            t = Math.min(faultEnd, t + PROGRESS_MS);
+            scheduler.runUntil(t, () -> !violations.isEmpty());
+            progress.accept(String.format(java.util.Locale.ROOT, "+%d s virtual, %d events, %d records, %.0f s wall",
+                    (scheduler.now() - START_MS) / 1000, scheduler.executed(), propagation.created(),
+                    (System.nanoTime() - wallStart) / 1e9));
+        }
         long deadline = faultEnd + config.quietMs();
         while (violations.isEmpty() && scheduler.now() < deadline && !settled()) {
             scheduler.runUntil(Math.min(deadline, scheduler.now() + CHECK_MS), () -> !violations.isEmpty());

@@ -60,6 +60,8 @@ public final class SimulationMain implements Callable<Integer> {
     long syncMs = 1_000;
     @Option(names = "--degree", description = "peers each node dials on joining (default ${DEFAULT-VALUE})")
     int degree = 6;
+    @Option(names = "--progress", description = "print a progress line every 10 s of virtual time to stderr")
+    boolean progress;
     @Option(names = "--forged", description = "forged records injected by a non-member (default ${DEFAULT-VALUE})")
     int forged = 4;
 
@@ -91,7 +93,11 @@ public final class SimulationMain implements Callable<Integer> {
             System.err.println("colony-sim: " + e.getMessage());
             return 2;
         }
-        SimReport report = new Simulation(config).run();
+        Simulation sim = new Simulation(config);
+        if (progress) {
+            sim.onProgress(line -> System.err.println("colony-sim: " + line));
+        }
+        SimReport report = sim.run();
         System.out.print(report.format());
         return report.ok() ? 0 : 1;
     }
