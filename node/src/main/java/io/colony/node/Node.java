@@ -12,13 +12,13 @@ import io.colony.node.cluster.ClusterManager;
 import io.colony.node.cluster.ColonyNetwork;
 import io.colony.node.cluster.MemberDirectory;
 import io.colony.node.replication.DigestedRecordStore;
-import io.colony.node.replication.SyncDigest;
-import io.colony.node.replication.SyncSource;
+import io.colony.node.replication.LedgerSyncSource;
 import io.colony.node.exec.CliRunner;
 import io.colony.node.exec.ProcessWatchdog;
 import io.colony.node.exec.Runner;
 import io.colony.node.lease.LeaseConfig;
 import io.colony.node.lease.LeaseManager;
+import io.colony.node.metrics.NodeMetrics;
 import io.colony.node.ledger.ApplyResult;
 import io.colony.node.ledger.Ledger;
 import io.colony.node.ledger.LogView;
@@ -41,6 +41,7 @@ import io.colony.protocol.RecordKind;
 import io.colony.protocol.Records;
 import io.colony.protocol.pb.Record;
 import io.colony.protocol.pb.SignedRecord;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -92,7 +93,9 @@ public final class Node implements ColonyService, AutoCloseable {
     private final Ledger ledger;
     private final MemberDirectory members;
     private final ColonyNetwork network;
+    private final LedgerSyncSource fromPeers;
     private final LeaseManager leases;
+    private final NodeMetrics metrics;
     private volatile SignedRecord ownAdmit;
     private final ProcessWatchdog watchdog;
     private final CliRunner cliRunner;
@@ -126,6 +129,7 @@ public final class Node implements ColonyService, AutoCloseable {
             return t;
         });
         this.members = new MemberDirectory(colonyId);
+        this.metrics = new NodeMetrics(config.executorType() == null ? 0 : config.capacity());
         this.store = new DigestedRecordStore(MapDbRecordStore.open(config.ledgerFile()), this::onStored);
         this.ledger = new Ledger(colonyId, config.ledger(), store);
         for (SignedRecord m : store.membership()) {
@@ -151,9 +155,16 @@ public final class Node implements ColonyService, AutoCloseable {
             this.executor = null;
             this.leases = null;
         }
+        // records from other nodes are applied like any other, but not published again (gossip
+        // forwards them already)
+        this.fromPeers = new LedgerSyncSource(ledger, store, System::currentTimeMillis, r -> {
+            if (!r.changes().isEmpty()) {
+                requestPoll();
+            }
+        });
         this.network = config.network() == null ? null
-                : new ColonyNetwork(identity, colonyId, name, config.network(), loop, new LedgerSide(), members,
-                        () -> ownAdmit, admit -> loop.execute(() -> applyFromPeers(List.of(admit))));
+                : new ColonyNetwork(identity, colonyId, name, config.network(), loop, fromPeers, members,
+                        () -> ownAdmit, admit -> loop.execute(() -> fromPeers.ingest(List.of(admit), "hello")));
     }
 
     /**
@@ -189,7 +200,7 @@ public final class Node implements ColonyService, AutoCloseable {
 
     private void begin() {
         if (network != null && config.network().ownAdmit() != null) {
-            call(() -> applyFromPeers(List.of(config.network().ownAdmit()))).join();
+            call(() -> fromPeers.ingest(List.of(config.network().ownAdmit()), "join token")).join();
         }
         loop.scheduleWithFixedDelay(this::tickSafely, 0, config.tickMs(), TimeUnit.MILLISECONDS);
         if (network != null) {
@@ -200,8 +211,10 @@ public final class Node implements ColonyService, AutoCloseable {
             api = new ApiServer(this, new ObjectMapper(), config.apiHost(), config.apiPort());
             api.start();
         }
-        log.info("node {} ({}) of colony {} started: {} processes, executor {}", name, identity.memberId(),
-                Hex.encode(colonyId), call(ledger::size).join(),
+        long startMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        metrics.started(startMs);
+        log.info("node {} ({}) of colony {} started in {} ms after the JVM: {} processes, executor {}", name,
+                identity.memberId(), Hex.encode(colonyId), startMs, call(ledger::size).join(),
                 config.executorType() == null ? "none" : config.executorType() + " x" + config.capacity());
         loop.schedule(() -> {
             if (config.executorType() != null && !ledger.isMember(identity.publicKey(), System.currentTimeMillis())) {
@@ -241,7 +254,7 @@ public final class Node implements ColonyService, AutoCloseable {
     /** Applies records signed elsewhere (e.g. Admit records of the owner) as if received; returns outcomes. */
     public CompletableFuture<List<Outcome>> applyRecords(List<SignedRecord> records) {
         List<DecodedRecord> decoded = records.stream().map(Records::open).toList();
-        return call(() -> applyVerified(decoded).outcomes());
+        return call(() -> applyVerified(decoded, NodeMetrics.Source.CLIENT).outcomes());
     }
 
     /** True if {@code memberKey} may sign records now (the owner or an admitted member). */
@@ -318,7 +331,7 @@ public final class Node implements ColonyService, AutoCloseable {
         }
         ApplyResult result;
         try {
-            result = applyVerified(batch.stream().map(Pending::record).toList());
+            result = applyVerified(batch.stream().map(Pending::record).toList(), NodeMetrics.Source.CLIENT);
         } catch (RuntimeException e) {
             batch.forEach(b -> b.reply().completeExceptionally(e));
             return;
@@ -416,6 +429,43 @@ public final class Node implements ColonyService, AutoCloseable {
         }).thenCompose(f -> f);
     }
 
+    @Override
+    public CompletableFuture<Map<String, Object>> status() {
+        return call(() -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node", identity.memberId());
+            m.put("name", name);
+            m.put("version", version());
+            m.put("uptimeMs", ManagementFactory.getRuntimeMXBean().getUptime());
+            m.put("peers", network == null ? 0 : network.peers().size());
+            m.put("knownPeers", network == null ? 0 : network.knownPeers().size());
+            m.put("isolated", network != null && network.isolated());
+            m.put("ledgerProcesses", ledger.size());
+            m.put("heldRecords", ledger.heldCount());
+            Map<String, Long> counts = new LinkedHashMap<>();
+            ledger.counts().forEach((k, v) -> counts.put(k.name(), v));
+            m.put("processes", counts);
+            m.put("executorType", config.executorType());
+            m.put("capacity", config.executorType() == null ? 0 : config.capacity());
+            m.put("leasesHeld", leases == null ? 0 : leases.active());
+            m.put("running", executor == null ? 0 : executor.running());
+            Runtime rt = Runtime.getRuntime();
+            m.put("heapUsedBytes", rt.totalMemory() - rt.freeMemory());
+            m.put("heapMaxBytes", rt.maxMemory());
+            return m;
+        });
+    }
+
+    @Override
+    public CompletableFuture<String> metrics() {
+        return call(() -> {
+            metrics.update(new NodeMetrics.Snapshot(ledger.counts(), ledger.size(), ledger.heldCount(),
+                    leases == null ? 0 : leases.active(), executor == null ? 0 : executor.running(),
+                    network == null ? 0 : network.peers().size(), network == null ? 0 : network.pulledRecords()));
+            return null;
+        }).thenApplyAsync(v -> metrics.scrape());
+    }
+
     // ------------------------------------------------------------------ loop internals
 
     private Optional<Assignment> offer(String type, String executorName, long now) {
@@ -478,11 +528,14 @@ public final class Node implements ColonyService, AutoCloseable {
         for (Record b : bodies) {
             decoded.add(Records.decode(Records.sign(identity, b)));
         }
-        applyVerified(decoded);
+        applyVerified(decoded, NodeMetrics.Source.LOCAL);
     }
 
-    private ApplyResult applyVerified(List<DecodedRecord> records) {
+    private ApplyResult applyVerified(List<DecodedRecord> records, NodeMetrics.Source source) {
+        long t0 = System.nanoTime();
         ApplyResult r = ledger.applyVerified(records, System.currentTimeMillis());
+        metrics.applied(source, (int) r.outcomes().stream().filter(o -> o.status() == Outcome.Status.REFUSED).count(),
+                System.nanoTime() - t0);
         List<SignedRecord> fresh = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             if (r.outcomes().get(i).status() == Outcome.Status.ACCEPTED) {
@@ -493,6 +546,7 @@ public final class Node implements ColonyService, AutoCloseable {
             try {
                 config.publisher().publish(fresh);
                 if (network != null) {
+                    metrics.published(fresh.size());
                     confirmRenewals(records, r, network.publish(fresh));
                 }
             } catch (RuntimeException e) {
@@ -508,37 +562,11 @@ public final class Node implements ColonyService, AutoCloseable {
 
     /** Every record newly stored, on the loop (and once per membership record at start). */
     private void onStored(DecodedRecord r) {
+        metrics.stored();
         members.observe(r);
         if (r.kind() == RecordKind.ADMIT && identity.is(r.record().getAdmit().getMember().toByteArray())) {
             ownAdmit = r.signed();
         }
-    }
-
-    /**
-     * Records from other nodes (gossip, sync, admissions presented on connect): applied like any
-     * other, but not published again (gossip forwards them already). Returns the ids refused.
-     */
-    private List<byte[]> applyFromPeers(List<SignedRecord> records) {
-        List<DecodedRecord> decoded = new ArrayList<>(records.size());
-        List<byte[]> refused = new ArrayList<>();
-        for (SignedRecord s : records) {
-            try {
-                decoded.add(Records.open(s));
-            } catch (RuntimeException e) {
-                refused.add(Records.recordId(s));
-            }
-        }
-        ApplyResult r = ledger.applyVerified(decoded, System.currentTimeMillis());
-        for (int i = 0; i < decoded.size(); i++) {
-            if (r.outcomes().get(i).status() == Outcome.Status.REFUSED) {
-                refused.add(decoded.get(i).id());
-            }
-        }
-        if (!r.changes().isEmpty()) {
-            feed.publish(r.changes());
-            requestPoll();
-        }
-        return refused;
     }
 
     /**
@@ -571,34 +599,6 @@ public final class Node implements ColonyService, AutoCloseable {
             out.add(m);
         }
         return out;
-    }
-
-    /** The ledger as replication sees it; every call runs on the loop. */
-    private final class LedgerSide implements SyncSource {
-        @Override
-        public SyncDigest digest() {
-            return store.digest();
-        }
-
-        @Override
-        public boolean contains(byte[] recordId) {
-            return store.contains(recordId);
-        }
-
-        @Override
-        public Optional<SignedRecord> record(byte[] recordId) {
-            return store.get(recordId);
-        }
-
-        @Override
-        public void idsInBucket(int bucket, java.util.function.Consumer<byte[]> sink) {
-            store.forEachIdInBucket(bucket, sink);
-        }
-
-        @Override
-        public List<byte[]> ingest(List<SignedRecord> records, String fromPeer) {
-            return applyFromPeers(records);
-        }
     }
 
     private void requestPoll() {
