@@ -3,6 +3,7 @@ package io.colony.node.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.colony.node.metrics.NodeMetrics;
 import io.colony.protocol.DecodedRecord;
 import io.colony.protocol.Hex;
 import io.colony.protocol.Ids;
@@ -32,6 +33,8 @@ import java.util.concurrent.Semaphore;
  * <pre>
  * GET  /api/v1/health
  * GET  /api/v1/node
+ * GET  /api/v1/status                         peers, ledger size, leases held, executor load, memory
+ * GET  /metrics  (also /api/v1/metrics)       Prometheus text format
  * POST /api/v1/processes                      signed Submit            201 process
  * GET  /api/v1/processes?state=S&amp;limit=N
  * GET  /api/v1/processes/{id}
@@ -47,6 +50,9 @@ import java.util.concurrent.Semaphore;
  * </pre>
  */
 public final class ApiRoutes {
+
+    /** Path of the Prometheus metrics (also under {@link #PREFIX}). */
+    public static final String METRICS_PATH = "/metrics";
 
     /** Prefix of every route. */
     public static final String PREFIX = "/api/v1";
@@ -82,6 +88,10 @@ public final class ApiRoutes {
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
         Map<String, String> query = q < 0 ? Map.of() : parseQuery(uri.substring(q + 1));
+        if (path.equals(METRICS_PATH) || path.equals(PREFIX + METRICS_PATH)) {
+            expect(method, "GET");
+            return service.metrics().thenApply(m -> Reply.text(NodeMetrics.CONTENT_TYPE, m));
+        }
         if (!path.startsWith(PREFIX + "/")) {
             throw ApiError.notFound("no such route: " + path);
         }
@@ -95,6 +105,9 @@ public final class ApiRoutes {
             case "node/1":
                 expect(method, "GET");
                 return service.info().thenApply(Reply::ok);
+            case "status/1":
+                expect(method, "GET");
+                return service.status().thenApply(Reply::ok);
             case "processes/1":
                 if (method.equals("POST")) {
                     return applyRecord(body, RecordKind.SUBMIT, null).thenApply(v -> new Reply(201, v));

@@ -58,4 +58,17 @@ public interface ColonyService {
      */
     CompletableFuture<Optional<Assignment>> assign(String executorType, String executorName, String executorId,
                                                    Duration timeout);
+
+    /**
+     * The node's operating status for {@code GET /api/v1/status} (JSON-serialisable values: peers,
+     * ledger size, leases held, executor load, memory); by default not available.
+     */
+    default CompletableFuture<Map<String, Object>> status() {
+        return CompletableFuture.failedFuture(ApiError.notFound("no status on this node"));
+    }
+
+    /** The node's metrics in the Prometheus text format for {@code GET /metrics}; by default none. */
+    default CompletableFuture<String> metrics() {
+        return CompletableFuture.failedFuture(ApiError.notFound("no metrics on this node"));
+    }
 }

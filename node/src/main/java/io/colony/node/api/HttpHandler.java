@@ -142,6 +142,13 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     static FullHttpResponse response(ObjectMapper json, HttpResponseStatus status, Object body) {
+        if (body instanceof Reply.Text t) {
+            byte[] text = t.text().getBytes(StandardCharsets.UTF_8);
+            FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(text));
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, t.contentType());
+            resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, text.length);
+            return resp;
+        }
         byte[] bytes;
         try {
             bytes = body == null ? new byte[0] : json.writeValueAsBytes(body);

@@ -12,4 +12,18 @@ public record Reply(int status, Object body) {
     public static Reply ok(Object body) {
         return new Reply(200, body);
     }
+
+    /** 200 with a plain-text body of the given content type (e.g. Prometheus metrics). */
+    public static Reply text(String contentType, String text) {
+        return new Reply(200, new Text(contentType, text));
+    }
+
+    /**
+     * A body sent as it is rather than as JSON.
+     *
+     * @param contentType its content type
+     * @param text        the body
+     */
+    public record Text(String contentType, String text) {
+    }
 }
