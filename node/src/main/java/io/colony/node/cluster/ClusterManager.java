@@ -212,6 +212,9 @@ public final class ClusterManager implements AutoCloseable {
                         }
                         if (!k.getPeerId().equals(network.selfId()) && !known.containsKey(k.getPeerId())) {
                             remember(k.getPeerId(), "", k.getAddressesList());
+                            if (network.connectedPeers().size() < config.targetPeers() && k.getAddressesCount() > 0) {
+                                dial(k.getAddresses(0)); // peer exchange: meet them now, not at the next round
+                            }
                         }
                     }
                 })
