@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code colony node ...}: run and inspect nodes. */
 @Command(name = "node", description = "Start a node or show what a node says about itself.",
-        subcommands = {NodeCommand.Start.class, NodeCommand.Info.class, NodeCommand.Peers.class})
+        subcommands = {NodeCommand.Start.class, NodeCommand.Info.class, NodeCommand.Peers.class, NodeStatusCommand.class,
+                NodeConfigCommand.class})
 final class NodeCommand {
 
     private NodeCommand() {
@@ -49,6 +50,28 @@ final class NodeCommand {
         String memory;
         @Option(names = "--gpu", paramLabel = "N", description = "GPUs it offers to conditions.gpu (default: 0).")
         String gpu;
+
+        /** Takes values from the environment or config file for the flags not given. */
+        void fill(NodeSettings s, java.util.function.Predicate<String> flagGiven) {
+            s.override(NodeSettings.Key.API_HOST, flagGiven, t -> t).ifPresent(v -> apiHost = v);
+            s.override(NodeSettings.Key.API_PORT, flagGiven, NodeSettings.intIn(0, 65535)).ifPresent(v -> apiPort = v);
+            s.override(NodeSettings.Key.EXECUTOR_TYPE, flagGiven, t -> t).ifPresent(v -> executorType = v);
+            s.override(NodeSettings.Key.EXECUTOR_NAME, flagGiven, t -> t).ifPresent(v -> executorName = v);
+            s.override(NodeSettings.Key.CAPACITY, flagGiven, NodeSettings.intIn(1, 65536)).ifPresent(v -> capacity = v);
+            s.override(NodeSettings.Key.LEASE_MS, flagGiven, NodeSettings.intIn(100, Integer.MAX_VALUE))
+                    .ifPresent(v -> leaseMs = v);
+            s.override(NodeSettings.Key.CPU, flagGiven, t -> checked(() -> SpecCodec.cpuMillis(t, "executor.cpu"), t))
+                    .ifPresent(v -> cpu = v);
+            s.override(NodeSettings.Key.MEMORY, flagGiven, t -> checked(() -> SpecCodec.memoryMb(t, "executor.memory"), t))
+                    .ifPresent(v -> memory = v);
+            s.override(NodeSettings.Key.GPU, flagGiven, t -> checked(() -> SpecCodec.gpus(t, "executor.gpu"), t))
+                    .ifPresent(v -> gpu = v);
+        }
+
+        private static String checked(java.util.function.Supplier<?> parse, String text) {
+            parse.get();
+            return text;
+        }
 
         NodeConfig apply(NodeConfig base) {
             if (apiPort < 0 || apiPort > 65535) {
@@ -91,14 +114,24 @@ final class NodeCommand {
         @Option(names = "--join", paramLabel = "TOKEN",
                 description = "Join token: writes its key as node.key and its colony id into the data dir.")
         String join;
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "Config file (Java properties; default: DATA_DIR/colony.conf if it exists). See 'colony node config'.")
+        Path config;
         @Mixin
         RunOptions run = new RunOptions();
         @Mixin
         P2pOptions p2p = new P2pOptions();
+        @Mixin
+        LogOptions logs = new LogOptions();
 
         @Override
         public Integer call() {
-            Logging.nodeLevel();
+            NodeSettings settings = NodeSettings.load(data, config, System.getenv());
+            java.util.function.Predicate<String> given = f -> spec.commandLine().getParseResult().hasMatchedOption(f);
+            run.fill(settings, given);
+            p2p.fill(settings, given);
+            logs.fill(settings, given);
+            logs.apply();
             DataDir dir = DataDir.prepare(data, colony, join, p2p.bootstrapGiven());
             NodeConfig config = run.apply(NodeConfig.of(data, dir.colonyId()))
                     .withNetwork(p2p.settings("0.0.0.0", dir.bootstrap(), dir.ownAdmit()));

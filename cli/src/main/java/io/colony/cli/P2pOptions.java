@@ -22,6 +22,13 @@ final class P2pOptions {
                     "env COLONY_BOOTSTRAP; default: the join token's, then the data dir's last ones; not used by dev)."})
     List<String> bootstrap;
 
+    /** Takes values from the environment or config file for the flags not given. */
+    void fill(NodeSettings s, java.util.function.Predicate<String> flagGiven) {
+        s.override(NodeSettings.Key.P2P_HOST, flagGiven, t -> t).ifPresent(v -> host = v);
+        s.override(NodeSettings.Key.P2P_PORT, flagGiven, NodeSettings.intIn(-1, 65535)).ifPresent(v -> port = v);
+        s.override(NodeSettings.Key.BOOTSTRAP, flagGiven, t -> List.of(t.split(","))).ifPresent(v -> bootstrap = v);
+    }
+
     /** The bootstrap addresses given on the command line (or in the environment); empty if none. */
     List<String> bootstrapGiven() {
         return bootstrap == null ? List.of() : bootstrap.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();

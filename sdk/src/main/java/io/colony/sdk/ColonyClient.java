@@ -99,6 +99,17 @@ public final class ColonyClient {
         return read(httpGet("/node"), NodeInfo.class);
     }
 
+    /**
+     * The node's operating status ({@code GET /api/v1/status}): {@code peers}, {@code knownPeers},
+     * {@code isolated}, {@code ledgerProcesses}, {@code heldRecords}, {@code processes} per state,
+     * {@code executorType}, {@code capacity}, {@code leasesHeld}, {@code running}, {@code heapUsedBytes},
+     * {@code heapMaxBytes}, {@code uptimeMs}.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> status() {
+        return read(httpGet("/status"), Map.class);
+    }
+
     /** The member peers the node is connected to now. */
     public List<NodeInfo.Peer> peers() {
         return nodeInfo().peers();

@@ -1,0 +1,59 @@
+package io.colony.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code colony node config}: every setting of {@code node start} with its effective value (without
+ * flags) and where it comes from; checks the config file and the environment like {@code node start}.
+ */
+@Command(name = "config", description = {"Show every node setting: value, source (env, file or default), flag,",
+        "environment variable. Precedence: flag > environment > config file > default.",
+        "The config file is DATA_DIR/colony.conf (or --config FILE), Java properties, e.g.:",
+        "  api.port = 50080", "  executor.capacity = 2", "  p2p.bootstrap = /ip4/10.0.0.1/tcp/4001/p2p/12D3Koo..."})
+final class NodeConfigCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:COLONY_DATA:-${sys:user.home}/.colony/node}",
+            description = "Data dir (env COLONY_DATA, default ${DEFAULT-VALUE}).")
+    Path data;
+    @Option(names = "--config", paramLabel = "FILE", description = "Config file (default: DATA_DIR/colony.conf).")
+    Path config;
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        NodeSettings s = NodeSettings.load(data, config, System.getenv());
+        // the same checks as 'node start': a bad value is an error here too
+        new NodeCommand.RunOptions().fill(s, f -> false);
+        new P2pOptions().fill(s, f -> false);
+        new LogOptions().fill(s, f -> false);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (NodeSettings.Key k : NodeSettings.Key.values()) {
+                NodeSettings.Value v = s.effective(k);
+                m.put(k.key, Map.of("value", v.text(), "source", v.source(), "flag", k.flag, "env", k.env,
+                        "default", k.defaultValue));
+            }
+            Printer.json(out, m);
+            return 0;
+        }
+        out.println("# config file: " + s.file());
+        out.printf("%-18s %-34s %-26s %-16s %s%n", "KEY", "VALUE", "SOURCE", "FLAG", "ENV");
+        for (NodeSettings.Key k : NodeSettings.Key.values()) {
+            NodeSettings.Value v = s.effective(k);
+            String source = v.source().startsWith("file ") ? "file" : v.source();
+            out.printf("%-18s %-34s %-26s %-16s %s%n", k.key, v.text(), source, k.flag, k.env);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,50 @@
+package io.colony.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code colony node status}: peers, ledger size, leases held, executor load and memory of a running node. */
+@Command(name = "status", description = "Show a running node's peers, ledger size, leases held, executor load, memory.")
+final class NodeStatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ClientOptions client;
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> s = client.reading().status();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Printer.json(out, s);
+            return 0;
+        }
+        out.println("Node:          " + s.get("name") + " (" + s.get("node") + "), version " + s.get("version"));
+        out.println("Uptime:        " + seconds(s.get("uptimeMs")) + " s");
+        out.println("Peers:         " + s.get("peers") + " connected, " + s.get("knownPeers") + " known"
+                + (Boolean.TRUE.equals(s.get("isolated")) ? " (ISOLATED: claims nothing new)" : ""));
+        out.println("Ledger:        " + s.get("ledgerProcesses") + " processes, " + s.get("heldRecords") + " records held back");
+        out.println("Processes:     " + s.get("processes"));
+        Object type = s.get("executorType");
+        out.println("Executor:      " + (type == null ? "none" : type + ": " + s.get("running") + " running, "
+                + s.get("leasesHeld") + " leases held, capacity " + s.get("capacity")));
+        out.println("Heap:          " + mib(s.get("heapUsedBytes")) + " MiB used of " + mib(s.get("heapMaxBytes")) + " MiB");
+        return 0;
+    }
+
+    private static long seconds(Object ms) {
+        return ms instanceof Number n ? n.longValue() / 1000 : 0;
+    }
+
+    private static long mib(Object bytes) {
+        return bytes instanceof Number n ? n.longValue() >> 20 : 0;
+    }
+}
