@@ -108,6 +108,7 @@ public final class Node implements ColonyService, AutoCloseable {
     private ApiServer api;
     private boolean pollPending;
     private volatile boolean closed;
+    private boolean networkClosed;
 
     /** A client record waiting for the next group commit. */
     private record Pending(DecodedRecord record, CompletableFuture<ProcessView> reply) {
@@ -159,12 +160,16 @@ public final class Node implements ColonyService, AutoCloseable {
         // forwards them already)
         this.fromPeers = new LedgerSyncSource(ledger, store, System::currentTimeMillis, r -> {
             if (!r.changes().isEmpty()) {
+                feed.publish(r.changes()); // subscribers hear of changes made elsewhere too
                 requestPoll();
             }
         });
         this.network = config.network() == null ? null
                 : new ColonyNetwork(identity, colonyId, name, config.network(), loop, fromPeers, members,
                         () -> ownAdmit, admit -> loop.execute(() -> fromPeers.ingest(List.of(admit), "hello")));
+        if (leases != null && network != null && network.catchingUp()) {
+            leases.setCapacity(0); // until the first tick: see tickSafely
+        }
     }
 
     /**
@@ -211,10 +216,13 @@ public final class Node implements ColonyService, AutoCloseable {
             api = new ApiServer(this, new ObjectMapper(), config.apiHost(), config.apiPort());
             api.start();
         }
-        long startMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-        metrics.started(startMs);
-        log.info("node {} ({}) of colony {} started in {} ms after the JVM: {} processes, executor {}", name,
-                identity.memberId(), Hex.encode(colonyId), startMs, call(ledger::size).join(),
+        long now = System.currentTimeMillis();
+        long jvmMs = now - ManagementFactory.getRuntimeMXBean().getStartTime();
+        long mainMs = now - Long.getLong("colony.main.ms", ManagementFactory.getRuntimeMXBean().getStartTime());
+        metrics.started(mainMs);
+        log.info("node {} ({}) of colony {} started, API listening {} ms after main ({} ms after the JVM): {} processes,"
+                        + " executor {}", name, identity.memberId(), Hex.encode(colonyId), mainMs, jvmMs,
+                call(ledger::size).join(),
                 config.executorType() == null ? "none" : config.executorType() + " x" + config.capacity());
         loop.schedule(() -> {
             if (config.executorType() != null && !ledger.isMember(identity.publicKey(), System.currentTimeMillis())) {
@@ -511,8 +519,9 @@ public final class Node implements ColonyService, AutoCloseable {
             }
             if (executor != null) {
                 if (network != null) {
-                    // cut off from the colony: claim nothing new (running work stops on its own)
-                    leases.setCapacity(network.isolated() ? 0 : config.capacity());
+                    // cut off from the colony, or not caught up with it after a restart: claim nothing new
+                    // (running work stops on its own)
+                    leases.setCapacity(network.isolated() || network.catchingUp() ? 0 : config.capacity());
                 }
                 executor.poll();
                 executor.flushLogs();
@@ -691,6 +700,22 @@ public final class Node implements ColonyService, AutoCloseable {
     }
 
     /**
+     * Stops as a crash would, for failover tests in one JVM: leaves the network first, so nothing more
+     * reaches the colony (neither releases nor closes of the attempts this node held: their leases
+     * expire and other nodes take them over), then shuts down like {@link #close()}.
+     */
+    public synchronized void crash() {
+        if (closed) {
+            return;
+        }
+        if (network != null) {
+            network.close();
+            networkClosed = true;
+        }
+        close();
+    }
+
+    /**
      * Graceful shutdown: stops the API, kills the running processes, then signs and publishes a
      * release of every attempt this node holds (the processes return to WAITING at once, without
      * using up a retry, and other nodes take them), then leaves the network, drains the loop and
@@ -706,7 +731,7 @@ public final class Node implements ColonyService, AutoCloseable {
             api.close();
         }
         int released = releaseWork();
-        if (network != null) {
+        if (network != null && !networkClosed) {
             if (released > 0 && !network.peers().isEmpty()) {
                 pauseForGossip();
             }

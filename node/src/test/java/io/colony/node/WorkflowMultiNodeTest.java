@@ -158,7 +158,7 @@ class WorkflowMultiNodeTest {
         String victimName = starts.get("hold-b").get(0);
         Node victim = nodes.stream().filter(n -> n.name().equals(victimName)).findFirst().orElseThrow();
         nodes.remove(victim);
-        victim.close();
+        victim.crash();
 
         for (Node n : nodes) {
             await().atMost(WAIT).until(() -> workflow(n, wid).map(v -> v.state() == ProcessState.SUCCESS).orElse(false));
