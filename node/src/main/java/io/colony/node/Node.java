@@ -167,9 +167,6 @@ public final class Node implements ColonyService, AutoCloseable {
         this.network = config.network() == null ? null
                 : new ColonyNetwork(identity, colonyId, name, config.network(), loop, fromPeers, members,
                         () -> ownAdmit, admit -> loop.execute(() -> fromPeers.ingest(List.of(admit), "hello")));
-        if (leases != null && network != null && network.catchingUp()) {
-            leases.setCapacity(0); // until the first tick: see tickSafely
-        }
     }
 
     /**
@@ -216,13 +213,10 @@ public final class Node implements ColonyService, AutoCloseable {
             api = new ApiServer(this, new ObjectMapper(), config.apiHost(), config.apiPort());
             api.start();
         }
-        long now = System.currentTimeMillis();
-        long jvmMs = now - ManagementFactory.getRuntimeMXBean().getStartTime();
-        long mainMs = now - Long.getLong("colony.main.ms", ManagementFactory.getRuntimeMXBean().getStartTime());
-        metrics.started(mainMs);
-        log.info("node {} ({}) of colony {} started, API listening {} ms after main ({} ms after the JVM): {} processes,"
-                        + " executor {}", name, identity.memberId(), Hex.encode(colonyId), mainMs, jvmMs,
-                call(ledger::size).join(),
+        long startMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        metrics.started(startMs);
+        log.info("node {} ({}) of colony {} started in {} ms after the JVM: {} processes, executor {}", name,
+                identity.memberId(), Hex.encode(colonyId), startMs, call(ledger::size).join(),
                 config.executorType() == null ? "none" : config.executorType() + " x" + config.capacity());
         loop.schedule(() -> {
             if (config.executorType() != null && !ledger.isMember(identity.publicKey(), System.currentTimeMillis())) {
@@ -519,9 +513,8 @@ public final class Node implements ColonyService, AutoCloseable {
             }
             if (executor != null) {
                 if (network != null) {
-                    // cut off from the colony, or not caught up with it after a restart: claim nothing new
-                    // (running work stops on its own)
-                    leases.setCapacity(network.isolated() || network.catchingUp() ? 0 : config.capacity());
+                    // cut off from the colony: claim nothing new (running work stops on its own)
+                    leases.setCapacity(network.isolated() ? 0 : config.capacity());
                 }
                 executor.poll();
                 executor.flushLogs();
