@@ -167,6 +167,9 @@ public final class Node implements ColonyService, AutoCloseable {
         this.network = config.network() == null ? null
                 : new ColonyNetwork(identity, colonyId, name, config.network(), loop, fromPeers, members,
                         () -> ownAdmit, admit -> loop.execute(() -> fromPeers.ingest(List.of(admit), "hello")));
+        if (leases != null && network != null && network.catchingUp()) {
+            leases.setCapacity(0); // until the first tick: see tickSafely
+        }
     }
 
     /**
@@ -513,8 +516,9 @@ public final class Node implements ColonyService, AutoCloseable {
             }
             if (executor != null) {
                 if (network != null) {
-                    // cut off from the colony: claim nothing new (running work stops on its own)
-                    leases.setCapacity(network.isolated() ? 0 : config.capacity());
+                    // cut off from the colony, or not caught up with it after a restart: claim nothing new
+                    // (running work stops on its own)
+                    leases.setCapacity(network.isolated() || network.catchingUp() ? 0 : config.capacity());
                 }
                 executor.poll();
                 executor.flushLogs();

@@ -54,6 +54,8 @@ public final class ColonyNetwork implements AutoCloseable {
     private final PeerNetwork network;
     private final ClusterManager cluster;
     private final Replicator replicator;
+    private final boolean joining;
+    private final long startedMs = System.currentTimeMillis();
 
     /**
      * @param loop the node's ledger loop: replication runs on it
@@ -78,6 +80,7 @@ public final class ColonyNetwork implements AutoCloseable {
         long seed = java.util.Arrays.hashCode(identity.publicKey());
         this.cluster = new ClusterManager(network, colony, ownAdmit, name, directory, admitSink, scheduler,
                 settings.bootstrap(), settings.cluster(), seed);
+        this.joining = !settings.bootstrap().isEmpty();
         this.replicator = new Replicator(network, colony, loop, scheduler, source,
                 k -> directory.isMember(k, System.currentTimeMillis()), settings.replication(), seed);
     }
@@ -124,6 +127,16 @@ public final class ColonyNetwork implements AutoCloseable {
      */
     public boolean isolated() {
         return cluster.isolated(ISOLATION_WINDOW_MS);
+    }
+
+    /**
+     * True while this node, joining through bootstrap peers, has not yet caught up with one of them
+     * ({@link Replicator#caughtUp()}): its ledger may miss claims and results of the time it was
+     * away, so it must claim nothing yet. After {@link #ISOLATION_WINDOW_MS} without catching up it
+     * assumes it is alone and works again.
+     */
+    public boolean catchingUp() {
+        return joining && !replicator.caughtUp() && System.currentTimeMillis() - startedMs < ISOLATION_WINDOW_MS;
     }
 
     /** Every member peer heard of. */

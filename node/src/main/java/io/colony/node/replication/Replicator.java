@@ -65,6 +65,7 @@ public final class Replicator implements AutoCloseable {
     private volatile Scheduler.Cancellable timer;
     private long pulledRecords;
     private long syncRounds;
+    private volatile boolean caughtUp;
 
     /**
      * @param isMember thread-safe check that a signer key belongs to the colony (as far as this node
@@ -129,6 +130,14 @@ public final class Replicator implements AutoCloseable {
     /** Number of completed sync rounds. */
     public long syncRounds() {
         return syncRounds;
+    }
+
+    /**
+     * True once a sync round with some peer ended with nothing left to pull: this node then had
+     * every record that peer had (a restarted node has caught up with what happened while it was away).
+     */
+    public boolean caughtUp() {
+        return caughtUp;
     }
 
     @Override
@@ -216,7 +225,9 @@ public final class Replicator implements AutoCloseable {
                     syncRounds++;
                     if (err != null) {
                         LOG.debug("sync with {} failed: {}", peer, err.toString());
-                    } else if (pulledRecords > before) {
+                    } else if (pulledRecords == before) {
+                        caughtUp = true;
+                    } else {
                         // progress: keep pulling from this peer until the digests agree
                         pullFrom(peer);
                     }
