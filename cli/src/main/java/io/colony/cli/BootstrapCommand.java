@@ -25,7 +25,7 @@ final class BootstrapCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "${sys:user.home}/.colony/bootstrap",
             description = "Data dir: key, colony id, ledger (default ${DEFAULT-VALUE}).")
     Path data;
-    @Option(names = "--join", paramLabel = "TOKEN", description = "Join token (first start).")
+    @Option(names = "--join", paramLabel = "TOKEN", description = "Join token, or @FILE holding it (first start).")
     String join;
     @Option(names = "--colony", paramLabel = "ID", description = "Colony id; default: the data dir's colony.id file.")
     String colony;

@@ -112,7 +112,8 @@ final class NodeCommand {
                 description = "Colony id (the owner's public key); default: the data dir's colony.id file.")
         String colony;
         @Option(names = "--join", paramLabel = "TOKEN",
-                description = "Join token: writes its key as node.key and its colony id into the data dir.")
+                description = {"Join token (or @FILE holding it, kept out of the process list): writes its key as",
+                        "node.key and its colony id into the data dir."})
         String join;
         @Option(names = "--config", paramLabel = "FILE",
                 description = "Config file (Java properties; default: DATA_DIR/colony.conf if it exists). See 'colony node config'.")

@@ -106,7 +106,9 @@ class JoinCommandTest {
 
         Path used = dir.resolve("used");
         KeyFiles.write(used.resolve("node.key"), Identity.generate());
-        r = run("node", "start", "--data", used.toString(), "--join", token, "--p2p-port", "0");
+        Path file = dir.resolve("token.txt"); // @FILE keeps the secret out of the process list
+        Files.writeString(file, token + "\n");
+        r = run("node", "start", "--data", used.toString(), "--join", "@" + file, "--p2p-port", "0");
         assertTrue(r.err().startsWith("colony: data dir " + used + " already has another node key"), r.err());
     }
 
