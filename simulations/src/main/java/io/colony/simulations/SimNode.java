@@ -214,11 +214,6 @@ public final class SimNode {
         return source.ingest(records, fromPeer);
     }
 
-    /** Publishes already signed records on the colony topic (used to inject forged records). */
-    void publishRaw(SignedRecord r) {
-        replicator.publish(r);
-    }
-
     // ------------------------------------------------------------ the node's loop
 
     private void scheduleTick(long delay) {

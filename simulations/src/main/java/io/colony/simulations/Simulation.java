@@ -7,7 +7,10 @@ import io.colony.node.ledger.LedgerConfig;
 import io.colony.node.ledger.ProcessSummary;
 import io.colony.node.net.gossip.GossipConfig;
 import io.colony.node.net.gossip.InsecureSigner;
+import io.colony.node.net.PeerNetwork;
 import io.colony.node.net.memory.InMemoryHub;
+import io.colony.node.net.memory.InMemoryNetwork;
+import io.colony.node.replication.Replicator;
 import io.colony.node.replication.ReplicationConfig;
 import io.colony.node.replication.SyncDigest;
 import io.colony.protocol.DecodedRecord;
@@ -256,7 +259,11 @@ public final class Simulation {
         trace.add(scheduler.now(), n.name() + " submit " + pid.substring(0, 12));
     }
 
-    /** Injects a record signed by a non-member and a member record with a broken signature. */
+    /**
+     * Injects a record signed by a non-member and a member's record with a broken signature: both are
+     * handed to a node as if a peer had sent them during sync, and gossiped by a rogue peer that is
+     * not a member of the colony.
+     */
     private void forge(int f) {
         SimNode n = randomUpNode();
         if (n == null) {
@@ -272,12 +279,21 @@ public final class Simulation {
         byte[] sig = genuine.getSignature().toByteArray();
         sig[0] ^= 1;
         SignedRecord tampered = genuine.toBuilder().setSignature(ByteString.copyFrom(sig)).build();
+        InMemoryNetwork peer = hub.createNode("rogue-" + f, rogue.publicKey());
+        peer.start();
+        peer.subscribe(Replicator.topicOf(colonyId), (from, data) -> PeerNetwork.Validation.ACCEPT, (from, data) -> { });
+        peer.connect("/memory/" + n.name());
         for (SignedRecord r : List.of(byRogue, tampered)) {
             forged.add(ByteBuffer.wrap(Records.recordId(r)).getLong());
-            forgedRefusals += n.ingestFromPeer(List.of(r), "rogue").size();
-            n.publishRaw(r);
+            forgedRefusals += n.ingestFromPeer(List.of(r), peer.selfId()).size();
         }
-        trace.add(scheduler.now(), n.name() + " forged records injected #" + f);
+        // once connected and subscribed, the rogue peer gossips both, then leaves
+        scheduler.schedule(1_000, () -> {
+            peer.publish(Replicator.topicOf(colonyId), byRogue.toByteArray());
+            peer.publish(Replicator.topicOf(colonyId), tampered.toByteArray());
+            scheduler.schedule(5_000, peer::close);
+        });
+        trace.add(scheduler.now(), peer.selfId() + " forged records to " + n.name());
     }
 
     private SimNode randomUpNode() {
