@@ -2,6 +2,7 @@ package io.colony.cli.chaos;
 
 import io.colony.node.cluster.JoinToken;
 import io.colony.node.runtime.ExecutionJournal;
+import io.colony.protocol.FunctionSpec;
 import io.colony.protocol.Identity;
 import io.colony.protocol.ProcessState;
 import io.colony.protocol.ProcessView;
@@ -22,6 +23,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +47,9 @@ final class ChaosRunner implements AutoCloseable {
     private static final long POLL_MS = 200;
     /** Most violations of one kind listed in the report. */
     private static final int MAX_LISTED = 10;
+    private static final int MAX_SUBMIT_FAILURES = 20;
+    /** Submits in flight at once (the nodes commit concurrent submits together). */
+    private static final int SUBMIT_BATCH = 8;
 
     private final ChaosSettings settings;
     private final PrintWriter progress;
@@ -51,9 +57,16 @@ final class ChaosRunner implements AutoCloseable {
     private final Identity owner = Identity.generate();
     private final Path root;
     private final List<NodeProcess> nodes = new ArrayList<>();
+    private final ExecutorService submitters = Executors.newFixedThreadPool(SUBMIT_BATCH, r -> {
+        Thread t = new Thread(r, "chaos-submit");
+        t.setDaemon(true);
+        return t;
+    });
     private final Thread cleanup;
     private final List<String> violations = new ArrayList<>();
     private int kills;
+    private int submitFailures;
+    private long submitStart;
     private boolean finished;
 
     /**
@@ -88,22 +101,17 @@ final class ChaosRunner implements AutoCloseable {
         }
     }
 
-    /** The root of the nodes' data dirs. */
-    Path root() {
-        return root;
-    }
-
     /** Runs the whole scenario and checks it. */
     ChaosReport run() {
         startColony();
-        long submitStart = System.currentTimeMillis();
+        submitStart = System.currentTimeMillis();
         List<String> ids = new ArrayList<>(settings.processes());
         long[] killPhase = killPhase(ids);
         double rate = killPhase[1] * 1000.0 / Math.max(1, killPhase[0] - submitStart);
-        while (ids.size() < settings.processes()) {
-            submitOne(ids, Map.of());
-        }
         long lastRestart = restartAll();
+        while (ids.size() < settings.processes()) {
+            submitBatch(ids, Map.of());
+        }
         say("killing stopped after %d kills; waiting for the ledgers to converge", kills);
         Map<String, ProcessView> finalViews = new HashMap<>();
         long convergedAt = converge(ids, finalViews, lastRestart + settings.settleTimeout().toMillis());
@@ -178,20 +186,33 @@ final class ChaosRunner implements AutoCloseable {
         }
     }
 
-    /** Submits one process to a random node that is up. */
-    private void submitOne(List<String> ids, Map<NodeProcess, Long> down) {
+    /**
+     * Submits up to {@link #SUBMIT_BATCH} processes at once, each to a random node that is up, and
+     * waits for the answers (the random choices are made in order, so a seed repeats them).
+     */
+    private void submitBatch(List<String> ids, Map<NodeProcess, Long> down) {
         List<NodeProcess> up = nodes.stream().filter(n -> !down.containsKey(n)).toList();
-        NodeProcess n = up.get(random.nextInt(up.size()));
-        try {
-            ids.add(n.client().submit(ChaosWorkload.spec(random, settings.maxSleepMs())).id());
-        } catch (RuntimeException e) {
-            // never killed mid-request, so this is a refusal, not an unknown outcome; try again
-            say("submit to %s failed: %s", n.name(), e.getMessage());
-            pause(POLL_MS);
-            return;
+        List<CompletableFuture<String>> batch = new ArrayList<>();
+        for (int i = 0; i < Math.min(SUBMIT_BATCH, settings.processes() - ids.size()); i++) {
+            NodeProcess n = up.get(random.nextInt(up.size()));
+            FunctionSpec spec = ChaosWorkload.spec(random, settings.maxSleepMs());
+            batch.add(CompletableFuture.supplyAsync(() -> n.client().submit(spec).id(), submitters));
+        }
+        for (CompletableFuture<String> f : batch) {
+            try {
+                ids.add(f.join());
+            } catch (RuntimeException e) {
+                // never killed mid-request, so this is a refusal, not an unknown outcome; the process is
+                // submitted again
+                String why = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+                say("a submit failed: %s", why);
+                if (++submitFailures > MAX_SUBMIT_FAILURES) {
+                    throw new IllegalStateException("giving up after " + submitFailures + " failed submits: " + why);
+                }
+            }
         }
         if (ids.size() == settings.processes()) {
-            say("submitted %d processes", ids.size());
+            say("submitted %d processes in %.1f s", ids.size(), (System.currentTimeMillis() - submitStart) / 1000.0);
         }
     }
 
@@ -231,7 +252,7 @@ final class ChaosRunner implements AutoCloseable {
                     say("killed %s (SIGKILL), down for %.1f s", victim.name(), down / 1000.0);
                 }
             } else if (ids.size() < settings.processes()) {
-                submitOne(ids, downUntil);
+                submitBatch(ids, downUntil);
             } else {
                 pause(Math.min(POLL_MS, Math.max(1, Math.min(nextTick, nextPoll) - now)));
             }
@@ -412,6 +433,7 @@ final class ChaosRunner implements AutoCloseable {
     /** Kills every node JVM still running, and deletes the data dirs unless asked to keep them. */
     @Override
     public void close() {
+        submitters.shutdownNow();
         killAll();
         try {
             Runtime.getRuntime().removeShutdownHook(cleanup);

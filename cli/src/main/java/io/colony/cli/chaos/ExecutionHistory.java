@@ -3,7 +3,6 @@ package io.colony.cli.chaos;
 import io.colony.node.runtime.ExecutionJournal;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,12 +148,5 @@ final class ExecutionHistory {
             }
         }
         return best;
-    }
-
-    /** Runs per node name (for the report). */
-    Map<String, Integer> runsPerNode() {
-        Map<String, Integer> out = new HashMap<>();
-        byProcess.values().forEach(runs -> runs.forEach(r -> out.merge(r.node(), 1, Integer::sum)));
-        return out;
     }
 }

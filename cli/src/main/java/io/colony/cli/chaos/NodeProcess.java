@@ -38,7 +38,7 @@ final class NodeProcess {
     private volatile int apiPort;
     private volatile int p2pPort;
     private volatile String address;
-    private volatile ColonyClient api;
+    private volatile ColonyClient apiClient;
 
     NodeProcess(String name, Path dataDir, ChaosSettings settings, Identity client) {
         this.name = name;
@@ -72,7 +72,7 @@ final class NodeProcess {
 
     /** A client of the node's API that signs with the chaos run's owner key. */
     ColonyClient client() {
-        return api;
+        return apiClient;
     }
 
     /**
@@ -131,8 +131,8 @@ final class NodeProcess {
                 address = peer;
                 String[] parts = peer.split("/");
                 p2pPort = Integer.parseInt(parts[4]);
-                if (api == null) {
-                    this.api = ColonyClient.connect("127.0.0.1", apiPort, client);
+                if (apiClient == null) {
+                    apiClient = ColonyClient.connect("127.0.0.1", apiPort, client);
                 }
                 log.info("{} started: pid {}, api {}, peer {}", name, p.pid(), apiPort, peer);
                 return;
