@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
                 io.colony.cli.chaos.ChaosCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
+    /** System property holding the wall-clock ms at which {@link #main} started (the node logs its start-up time from it). */
+    public static final String MAIN_MS_PROPERTY = "colony.main.ms";
     /** Exit status of usage errors. */
     public static final int EXIT_USAGE = 2;
     /** Exit status of other errors. */
@@ -35,6 +37,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
+        System.setProperty(MAIN_MS_PROPERTY, Long.toString(System.currentTimeMillis()));
         int status = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
         System.exit(status);
     }

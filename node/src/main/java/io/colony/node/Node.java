@@ -216,10 +216,13 @@ public final class Node implements ColonyService, AutoCloseable {
             api = new ApiServer(this, new ObjectMapper(), config.apiHost(), config.apiPort());
             api.start();
         }
-        long startMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-        metrics.started(startMs);
-        log.info("node {} ({}) of colony {} started in {} ms after the JVM: {} processes, executor {}", name,
-                identity.memberId(), Hex.encode(colonyId), startMs, call(ledger::size).join(),
+        long now = System.currentTimeMillis();
+        long jvmMs = now - ManagementFactory.getRuntimeMXBean().getStartTime();
+        long mainMs = now - Long.getLong("colony.main.ms", ManagementFactory.getRuntimeMXBean().getStartTime());
+        metrics.started(mainMs);
+        log.info("node {} ({}) of colony {} started, API listening {} ms after main ({} ms after the JVM, {} ms of cpu):"
+                        + " {} processes, executor {}", name, identity.memberId(), Hex.encode(colonyId), mainMs, jvmMs,
+                cpuMillis(), call(ledger::size).join(),
                 config.executorType() == null ? "none" : config.executorType() + " x" + config.capacity());
         loop.schedule(() -> {
             if (config.executorType() != null && !ledger.isMember(identity.publicKey(), System.currentTimeMillis())) {
@@ -227,6 +230,12 @@ public final class Node implements ColonyService, AutoCloseable {
                         identity.memberId());
             }
         }, 3, TimeUnit.SECONDS);
+    }
+
+    /** CPU time this JVM used so far (all threads), or -1 if unknown. */
+    private static long cpuMillis() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() / 1_000_000 : -1;
     }
 
     // ------------------------------------------------------------------ accessors

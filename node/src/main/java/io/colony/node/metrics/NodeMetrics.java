@@ -94,7 +94,7 @@ public final class NodeMetrics {
         Gauge.builder("colony.executor.capacity", () -> capacity).description("Processes run in parallel")
                 .register(registry);
         Gauge.builder("colony.start.seconds", startMillis, v -> v.get() / 1000.0)
-                .description("Time from the JVM start to the API listening").register(registry);
+                .description("Time from main (or the JVM start) to the API listening").register(registry);
         FunctionCounter.builder("colony.sync.pulled.records", pulled, AtomicLong::get)
                 .description("Records received through anti-entropy").register(registry);
         published = Counter.builder("colony.gossip.published.records")
@@ -129,7 +129,7 @@ public final class NodeMetrics {
         published.increment(n);
     }
 
-    /** The node took {@code millis} from the JVM start to its API listening. */
+    /** The node took {@code millis} from main (or the JVM start) to its API listening. */
     public void started(long millis) {
         startMillis.set(millis);
     }
