@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code colony bench local}: end-to-end throughput of one node with a no-op executor. */
-@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Local.class, ColonyBench.class})
+@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Local.class, ColonyBench.class, EdgeBench.class})
 final class BenchCommand {
 
     private BenchCommand() {
