@@ -43,7 +43,9 @@ record DataDir(Path dir, String colonyId, SignedRecord ownAdmit, List<String> bo
             JoinToken token = JoinToken.decode(tokenText);
             String colony = Hex.encode(token.colony());
             checkSameColony(dir, stored, colony, "the join token");
-            checkSameColony(dir, colonyOpt == null ? null : colonyOpt.strip().toLowerCase(), colony, "the join token");
+            if (colonyOpt != null && !colonyOpt.strip().equalsIgnoreCase(colony)) {
+                throw new IllegalArgumentException("--colony " + colonyOpt.strip() + " is not the join token's colony " + colony);
+            }
             writeNodeKey(dir, token.member());
             DevColony.writeColonyId(dir, colony);
             List<String> boot = peers.isEmpty() ? token.bootstrap() : peers;

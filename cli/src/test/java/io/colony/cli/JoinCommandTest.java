@@ -104,6 +104,11 @@ class JoinCommandTest {
         assertTrue(r.err().strip().matches("colony: data dir .* belongs to colony \\w+, but the join token is for colony \\w+ "
                 + "\\(use another --data dir\\)"), r.err());
 
+        r = run("node", "start", "--data", dir.resolve("fresh").toString(), "--join", token, "--colony", "ab".repeat(32),
+                "--p2p-port", "0");
+        assertTrue(r.err().startsWith("colony: --colony abab"), r.err());
+        assertTrue(r.err().contains("is not the join token's colony"), r.err());
+
         Path used = dir.resolve("used");
         KeyFiles.write(used.resolve("node.key"), Identity.generate());
         Path file = dir.resolve("token.txt"); // @FILE keeps the secret out of the process list
