@@ -97,6 +97,9 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         head.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
         HttpUtil.setTransferEncodingChunked(head, true);
+        // the stream ends by closing the connection: say so, or a client pools it and its next
+        // request meets a closed socket
+        head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(head);
         Channel ch = ctx.channel();
         ScheduledFuture<?> keepAlive = ctx.executor().scheduleAtFixedRate(
