@@ -14,7 +14,7 @@ import java.util.Locale;
  * @param lost              processes missing on some node or not ended everywhere
  * @param doubleExecutions  overlapping runs of one process (from the executors' journals)
  * @param kills             SIGKILLs of node JVMs
- * @param runs              runs in the journals, and how many a kill cut short
+ * @param runs              runs in the journals
  * @param killedRuns        runs cut short by a kill
  * @param repeatedSuccesses processes that ran successfully more than once (their Close died with the node)
  * @param completedPerSecond processes ended per second from the first submit to the end of the killing

@@ -57,6 +57,12 @@ final class ChaosRunner implements AutoCloseable {
     private final Identity owner = Identity.generate();
     private final Path root;
     private final List<NodeProcess> nodes = new ArrayList<>();
+    private final Map<NodeProcess, CompletableFuture<Boolean>> restarting = new LinkedHashMap<>();
+    private final ExecutorService restarters = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "chaos-restart");
+        t.setDaemon(true);
+        return t;
+    });
     private final ExecutorService submitters = Executors.newFixedThreadPool(SUBMIT_BATCH, r -> {
         Thread t = new Thread(r, "chaos-submit");
         t.setDaemon(true);
@@ -143,7 +149,8 @@ final class ChaosRunner implements AutoCloseable {
         }
         List<ExecutionHistory.Overlap> overlaps = history.overlaps();
         overlaps.stream().limit(MAX_LISTED).forEach(o -> violations.add("process " + o.first().processId()
-                + " ran on two executors at once: " + o.first() + " and " + o.second()));
+                + " ran on two executors at once: " + o.first() + " and " + o.second()
+                + (o.first().attempt() == o.second().attempt() ? " (both claimed the same attempt)" : "")));
         ExecutionHistory.Wait wait = history.longestReassignmentWait();
         finished = true;
         return new ChaosReport(settings, ids.size(), succeeded, failed, lost, overlaps.size(), kills,
@@ -233,6 +240,7 @@ final class ChaosRunner implements AutoCloseable {
         while (true) {
             long now = System.currentTimeMillis();
             if (now >= nextPoll) {
+                restartDue(downUntil, now);
                 ended = Math.max(ended, endedCount(downUntil));
                 nextPoll = now + POLL_MS;
             }
@@ -241,7 +249,6 @@ final class ChaosRunner implements AutoCloseable {
             }
             if (now >= nextTick) {
                 nextTick += settings.killEvery().toMillis();
-                restartDue(downUntil, now);
                 List<NodeProcess> up = nodes.stream().filter(n -> !downUntil.containsKey(n)).toList();
                 if (up.size() - 1 >= settings.majority()) {
                     NodeProcess victim = up.get(random.nextInt(up.size()));
@@ -259,10 +266,23 @@ final class ChaosRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Restarts, in the background, the nodes whose down time is over; a node counts as down until
+     * its restart finished (a failed restart is tried again at the next tick).
+     */
     private void restartDue(Map<NodeProcess, Long> downUntil, long now) {
-        for (Map.Entry<NodeProcess, Long> e : List.copyOf(downUntil.entrySet())) {
-            if (e.getValue() <= now && restart(e.getKey())) {
-                downUntil.remove(e.getKey());
+        for (Map.Entry<NodeProcess, CompletableFuture<Boolean>> e : List.copyOf(restarting.entrySet())) {
+            if (e.getValue().isDone()) {
+                restarting.remove(e.getKey());
+                if (e.getValue().join()) {
+                    downUntil.remove(e.getKey());
+                }
+            }
+        }
+        for (Map.Entry<NodeProcess, Long> e : downUntil.entrySet()) {
+            if (e.getValue() <= now && !restarting.containsKey(e.getKey())) {
+                NodeProcess n = e.getKey();
+                restarting.put(n, CompletableFuture.supplyAsync(() -> restart(n), restarters));
             }
         }
     }
@@ -285,6 +305,8 @@ final class ChaosRunner implements AutoCloseable {
 
     /** Restarts every node that is down; returns when the last one is up. */
     private long restartAll() {
+        restarting.values().forEach(CompletableFuture::join);
+        restarting.clear();
         for (NodeProcess n : nodes) {
             if (!n.alive() && !restart(n) && !restart(n)) {
                 violations.add("node " + n.name() + " could not be restarted (see its node.log)");
@@ -426,7 +448,7 @@ final class ChaosRunner implements AutoCloseable {
 
     private void killAll() {
         for (NodeProcess n : nodes) {
-            n.kill();
+            n.close();
         }
     }
 
@@ -434,6 +456,7 @@ final class ChaosRunner implements AutoCloseable {
     @Override
     public void close() {
         submitters.shutdownNow();
+        restarters.shutdownNow();
         killAll();
         try {
             Runtime.getRuntime().removeShutdownHook(cleanup);

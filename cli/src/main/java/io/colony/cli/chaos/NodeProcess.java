@@ -39,6 +39,7 @@ final class NodeProcess {
     private volatile int p2pPort;
     private volatile String address;
     private volatile ColonyClient apiClient;
+    private volatile boolean closed;
 
     NodeProcess(String name, Path dataDir, ChaosSettings settings, Identity client) {
         this.name = name;
@@ -106,6 +107,10 @@ final class NodeProcess {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
             process = p;
+            if (closed) { // closed while this start was spawning: no orphan
+                kill();
+                throw new IllegalStateException("node " + name + " closed while starting");
+            }
             awaitStarted(p, logFile, offset, timeout);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node " + name + ": " + e.getMessage(), e);
@@ -157,6 +162,12 @@ final class NodeProcess {
         }
         p.destroyForcibly();
         awaitExit(p);
+    }
+
+    /** Kills the JVM for good: a start running concurrently kills what it spawns. */
+    void close() {
+        closed = true;
+        kill();
     }
 
     /** SIGTERM (a graceful stop), SIGKILL if the node is still there after a while. */
