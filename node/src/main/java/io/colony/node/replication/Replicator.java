@@ -45,6 +45,8 @@ public final class Replicator implements AutoCloseable {
     public static final String SYNC_PROTOCOL = "/colony/sync/1.0.0";
     private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
     private static final int REFUSED_CACHE = 10_000;
+    private static final int MAX_GOSSIP_BATCH = 1_024;
+    private static final int MAX_QUEUED_GOSSIP = 65_536;
 
     private final PeerNetwork network;
     private final String topic;
@@ -61,6 +63,11 @@ public final class Replicator implements AutoCloseable {
         }
     };
     private final java.util.Set<String> syncing = new java.util.HashSet<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> gossipQueue =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
     private volatile Scheduler.Cancellable timer;
     private long pulledRecords;
@@ -91,7 +98,7 @@ public final class Replicator implements AutoCloseable {
 
     /** Subscribes to the colony topic, serves sync requests and starts the pull timer. */
     public void start() {
-        network.subscribe(topic, this::validate, (from, data) -> owner.execute(() -> onGossip(from, data)));
+        network.subscribe(topic, this::validate, this::onGossip);
         network.handle(SYNC_PROTOCOL, (from, bytes) -> {
             CompletableFuture<byte[]> answer = new CompletableFuture<>();
             owner.execute(() -> {
@@ -165,17 +172,48 @@ public final class Replicator implements AutoCloseable {
         return isMember.test(r.getSigner().toByteArray()) ? Validation.ACCEPT : Validation.IGNORE;
     }
 
+    /**
+     * Queues a gossiped record; one task on the owner applies everything queued with a single
+     * durable commit, so a burst of gossip costs one commit, not one per record.
+     */
     private void onGossip(String from, byte[] data) {
         if (closed) {
             return;
         }
-        try {
-            SignedRecord r = SignedRecord.parseFrom(data);
-            if (!source.contains(Records.recordId(r))) {
-                noteRefused(source.ingest(List.of(r), from));
+        if (queued.incrementAndGet() > MAX_QUEUED_GOSSIP) {
+            queued.decrementAndGet(); // the ledger loop is behind: anti-entropy fetches it later
+            return;
+        }
+        gossipQueue.add(data);
+        if (drainScheduled.compareAndSet(false, true)) {
+            owner.execute(this::drainGossip);
+        }
+    }
+
+    private void drainGossip() {
+        drainScheduled.set(false);
+        List<SignedRecord> batch = new ArrayList<>();
+        byte[] data;
+        while (batch.size() < MAX_GOSSIP_BATCH && (data = gossipQueue.poll()) != null) {
+            queued.decrementAndGet();
+            try {
+                SignedRecord r = SignedRecord.parseFrom(data);
+                if (!source.contains(Records.recordId(r))) {
+                    batch.add(r);
+                }
+            } catch (InvalidProtocolBufferException e) {
+                LOG.debug("malformed gossiped record dropped");
             }
-        } catch (InvalidProtocolBufferException | RuntimeException e) {
-            LOG.debug("gossiped record from {} not applied: {}", from, e.getMessage());
+        }
+        if (!gossipQueue.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+            owner.execute(this::drainGossip);
+        }
+        if (!batch.isEmpty() && !closed) {
+            try {
+                noteRefused(source.ingest(batch, "gossip"));
+            } catch (RuntimeException e) {
+                LOG.warn("gossiped records not applied: {}", e.toString());
+            }
         }
     }
 
