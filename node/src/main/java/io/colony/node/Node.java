@@ -81,6 +81,8 @@ public final class Node implements ColonyService, AutoCloseable {
     private static final long OFFER_HOLD_MS = 2_000;
     /** Least claim settle time when the node has peers. */
     static final long MIN_SETTLE_WITH_PEERS_MS = 1_000;
+    /** With peers, idle executors take turns at claiming a new process within this window. */
+    static final long CLAIM_SPREAD_WITH_PEERS_MS = 500;
     /** Most client records applied in one ledger commit. */
     private static final int MAX_BATCH = 512;
 
@@ -175,7 +177,9 @@ public final class Node implements ColonyService, AutoCloseable {
     /**
      * Lease timing as configured; with peers, a renewal is confirmed only by reaching them (never by
      * the local ledger alone) and a claim settles for at least {@link #MIN_SETTLE_WITH_PEERS_MS}
-     * before the process starts, so that competing claims from other nodes arrive first.
+     * before the process starts, so that competing claims from other nodes arrive first, and idle
+     * executors take turns at claiming (spread over {@link #CLAIM_SPREAD_WITH_PEERS_MS}) so that one
+     * claim is usually made per process instead of one per idle executor.
      */
     static LeaseConfig leaseTiming(NodeConfig config) {
         LeaseConfig l = config.lease();
@@ -184,7 +188,8 @@ public final class Node implements ColonyService, AutoCloseable {
         }
         long settle = Math.max(l.settleMs(), MIN_SETTLE_WITH_PEERS_MS);
         return new LeaseConfig(l.leaseMs(), settle, l.renewEveryMs(), l.safetyMarginMs(),
-                Math.max(l.claimTimeoutMs(), settle + l.leaseMs()), false);
+                Math.max(l.claimTimeoutMs(), settle + l.leaseMs()), false,
+                l.claimSpreadMs() > 0 ? l.claimSpreadMs() : CLAIM_SPREAD_WITH_PEERS_MS);
     }
 
     /**

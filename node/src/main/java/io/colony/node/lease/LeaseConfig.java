@@ -18,17 +18,34 @@ package io.colony.node.lease;
  * @param claimTimeoutMs forget a claim the ledger has not shown as ours after this long
  * @param confirmFromLedger treat a renewal seen in the local ledger as confirmed (single node); when
  *                          false only {@link LeaseManager#renewalConfirmed} confirms
+ * @param claimSpreadMs with several executors in a colony, each waits a delay in [0, claimSpreadMs)
+ *                      after a process became WAITING before claiming it, drawn from a hash of its
+ *                      own key and the process id (a different order of executors for every process):
+ *                      usually the first claim reaches the others before their turn, so one claim is
+ *                      made instead of one per idle executor. 0 for a single node.
  */
 public record LeaseConfig(long leaseMs, long settleMs, long renewEveryMs, long safetyMarginMs, long claimTimeoutMs,
-                          boolean confirmFromLedger) {
+                          boolean confirmFromLedger, long claimSpreadMs) {
 
     /** Validates the relations between the values. */
     public LeaseConfig {
         if (leaseMs <= 0 || renewEveryMs <= 0 || renewEveryMs >= leaseMs || safetyMarginMs < 0
-                || safetyMarginMs >= leaseMs - renewEveryMs || settleMs < 0 || claimTimeoutMs <= settleMs) {
+                || safetyMarginMs >= leaseMs - renewEveryMs || settleMs < 0 || claimTimeoutMs <= settleMs
+                || claimSpreadMs < 0) {
             throw new IllegalArgumentException("inconsistent lease timing: " + leaseMs + "/" + renewEveryMs + "/"
                     + safetyMarginMs + "/" + settleMs + "/" + claimTimeoutMs);
         }
+    }
+
+    /** Timing without claim spreading (a single executor, or tests). */
+    public LeaseConfig(long leaseMs, long settleMs, long renewEveryMs, long safetyMarginMs, long claimTimeoutMs,
+                       boolean confirmFromLedger) {
+        this(leaseMs, settleMs, renewEveryMs, safetyMarginMs, claimTimeoutMs, confirmFromLedger, 0);
+    }
+
+    /** This timing with claims spread over {@code ms} (see {@link #claimSpreadMs()}). */
+    public LeaseConfig withClaimSpread(long ms) {
+        return new LeaseConfig(leaseMs, settleMs, renewEveryMs, safetyMarginMs, claimTimeoutMs, confirmFromLedger, ms);
     }
 
     /** Defaults for a single node: lease 10 s, renew every 3.33 s, margin 1 s, no settle delay. */

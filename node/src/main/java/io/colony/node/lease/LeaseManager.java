@@ -132,7 +132,7 @@ public final class LeaseManager {
                 if (free == 0) {
                     break;
                 }
-                if (holds(s.processId())) {
+                if (holds(s.processId()) || nowMs < s.waitingSinceMs() + claimDelay(s.processId())) {
                     continue;
                 }
                 // stamped after the record that made it WAITING, so the claim folds after it
@@ -146,6 +146,24 @@ public final class LeaseManager {
             }
         }
         return actions;
+    }
+
+    /** This executor's turn for a process, in [0, claimSpreadMs): see {@link LeaseConfig#claimSpreadMs()}. */
+    long claimDelay(byte[] processId) {
+        if (config.claimSpreadMs() <= 0) {
+            return 0;
+        }
+        long h = 1125899906842597L;
+        for (int i = 0; i < executorId.length(); i++) {
+            h = 31 * h + executorId.charAt(i);
+        }
+        for (byte b : processId) {
+            h = 31 * h + b;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return Math.floorMod(h, config.claimSpreadMs());
     }
 
     /** Handles a claimed, not yet started attempt; true to forget it. */

@@ -207,4 +207,25 @@ class LeaseManagerTest {
         List<LeaseAction> t = m.poll(ledger, now + 1);
         assertEquals("lease expired", ((LeaseAction.Stop) t.get(0)).reason());
     }
+
+    @Test
+    void spreadClaimsWaitForTheirTurnWhichDiffersPerProcess() {
+        LeaseManager m = manager(1, LeaseConfig.defaults().withClaimSpread(500));
+        byte[] p = submit(FunctionSpec.of("cli", "a"));
+        long delay = m.claimDelay(p);
+        assertTrue(delay >= 0 && delay < 500, "delay " + delay);
+        now += delay - 1;
+        if (delay > 0) {
+            assertEquals(0, count(turn(m), LeaseAction.Sign.class), "not before its turn");
+        }
+        now += 1;
+        assertEquals(1, count(turn(m), LeaseAction.Sign.class), "claims at its turn");
+        // turns are a hash of executor and process: over many processes they cover the window
+        java.util.Set<Long> delays = new java.util.HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            delays.add(m.claimDelay(Records.sha256(new byte[] {(byte) i})) / 100);
+        }
+        assertEquals(5, delays.size(), "every 100 ms slice of the window is used: " + delays);
+        assertEquals(0, manager(1, LeaseConfig.defaults()).claimDelay(p), "no spreading by default");
+    }
 }
