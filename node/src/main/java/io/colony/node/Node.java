@@ -83,6 +83,10 @@ public final class Node implements ColonyService, AutoCloseable {
     static final long MIN_SETTLE_WITH_PEERS_MS = 1_000;
     /** With peers, idle executors take turns at claiming a new process within this window. */
     static final long CLAIM_SPREAD_WITH_PEERS_MS = 500;
+    /** With peers, nodes take turns at proposing a due Fail within this window. */
+    static final long FAIL_SPREAD_WITH_PEERS_MS = 1_000;
+    /** due Fail (process/attempt) -> when this node first saw it due; loop thread only */
+    private final Map<String, Long> failsDueSince = new HashMap<>();
     /** Most client records applied in one ledger commit. */
     private static final int MAX_BATCH = 512;
 
@@ -524,7 +528,7 @@ public final class Node implements ColonyService, AutoCloseable {
     private void tickSafely() {
         try {
             long now = System.currentTimeMillis();
-            List<Record> due = ledger.tick(now);
+            List<Record> due = proposeFails(ledger.tick(now), now);
             if (!due.isEmpty()) {
                 signAndApply(due);
             }
@@ -541,6 +545,39 @@ public final class Node implements ColonyService, AutoCloseable {
         } catch (RuntimeException e) {
             log.error("tick failed", e);
         }
+    }
+
+    /**
+     * Every node sees the same timeouts; with peers, each proposes a due Fail only after a delay in
+     * [0, {@link #FAIL_SPREAD_WITH_PEERS_MS}) drawn from its key and the process, so that usually one
+     * node's Fail reaches the others before they propose their own (extra ones would be harmless
+     * no-ops, but they cost every node a signature check and a stored record).
+     */
+    private List<Record> proposeFails(List<Record> due, long now) {
+        if (network == null) {
+            return due;
+        }
+        java.util.Set<String> current = new java.util.HashSet<>();
+        List<Record> ready = new ArrayList<>();
+        for (Record r : due) {
+            if (!r.hasFail()) {
+                ready.add(r);
+                continue;
+            }
+            byte[] pid = r.getFail().getProcessId().toByteArray();
+            String key = Hex.encode(pid) + "/" + r.getFail().getAttempt();
+            current.add(key);
+            long first = failsDueSince.computeIfAbsent(key, k -> now);
+            if (now >= first + spread(pid, FAIL_SPREAD_WITH_PEERS_MS)) {
+                ready.add(r);
+            }
+        }
+        failsDueSince.keySet().retainAll(current);
+        return ready;
+    }
+
+    private long spread(byte[] processId, long windowMs) {
+        return Math.floorMod(java.util.Arrays.hashCode(processId) * 31L + identity.memberId().hashCode(), windowMs);
     }
 
     private void signAndApply(List<Record> bodies) {
