@@ -61,6 +61,8 @@ public final class LocalExecutor {
     private static final class Run {
         final byte[] processId;
         final int attempt;
+        /** When the program exited (0 while it runs): the Close is stamped with it, not with the drain time. */
+        volatile long endedMs;
         final Queue<String> pendingLog = new ConcurrentLinkedQueue<>();
         RunningProcess process;
         long seq;
@@ -107,6 +109,10 @@ public final class LocalExecutor {
 
     /** Lets the lease logic act: claims, starts, renewals, stops. Call after ledger changes and on every tick. */
     public void poll() {
+        // results that waited for a busy loop are closed before the lease logic can give their leases up
+        if (!completions.isEmpty()) {
+            drainCompletions();
+        }
         if (releasing) {
             return;
         }
@@ -224,7 +230,8 @@ public final class LocalExecutor {
             run.process = RunningProcess.completed(new ExecResult(-1, List.of(), List.of("cannot start: " + e), null));
         }
         run.process.result().whenComplete((res, err) -> {
-            journal.ended(processId, attempt, clock.getAsLong(), err == null && res.success());
+            run.endedMs = clock.getAsLong();
+            journal.ended(processId, attempt, run.endedMs, err == null && res.success());
             completions.add(Map.entry(run,
                     err == null ? res : new ExecResult(-1, List.of(), List.of("executor error: " + err), null)));
             if (completionsScheduled.compareAndSet(false, true)) {
@@ -301,7 +308,7 @@ public final class LocalExecutor {
             return; // killed for the shutdown: released by releaseHeld, not failed
         }
         for (LeaseAction a : leases.finished(run.processId, result.success(), result.output(), result.errors(),
-                clock.getAsLong())) {
+                run.endedMs > 0 ? run.endedMs : clock.getAsLong())) {
             if (a instanceof LeaseAction.Sign s) {
                 bodies.add(s.body());
             }
