@@ -21,28 +21,18 @@ final class LogCommand {
     }
 
     @Command(name = "get", description = "Print the log lines of a process, oldest first.")
-    static final class Get implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions client;
+    static final class Get extends ReadCommand {
         @Parameters(paramLabel = "ID", description = "Process id.")
         String id;
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
 
         @Override
         public Integer call() {
-            ProcessLogs logs = client.reading().logs(id);
-            if (json) {
-                Printer.json(spec.commandLine().getOut(), logs);
-            } else {
-                logs.lines().forEach(spec.commandLine().getOut()::println);
+            return print(client.reading().logs(id), (out, logs) -> {
+                logs.lines().forEach(out::println);
                 if (logs.droppedLines() > 0) {
                     spec.commandLine().getErr().println("colony: " + logs.droppedLines() + " older lines were dropped");
                 }
-            }
-            return 0;
+            });
         }
     }
 

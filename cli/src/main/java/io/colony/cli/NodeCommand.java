@@ -7,9 +7,7 @@ import io.colony.node.ledger.Resources;
 import io.colony.protocol.InvalidInputException;
 import io.colony.protocol.SpecCodec;
 import io.colony.sdk.NodeInfo;
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -143,21 +141,10 @@ final class NodeCommand {
     }
 
     @Command(name = "info", description = "Show the node's colony, ids, addresses, peers, executor and process counts.")
-    static final class Info implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions client;
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
-
+    static final class Info extends ReadCommand {
         @Override
         public Integer call() {
-            NodeInfo info = client.reading().nodeInfo();
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Printer.json(out, info);
-            } else {
+            return print(client.reading().nodeInfo(), (out, info) -> {
                 out.println("Colony:        " + info.colony());
                 out.println("Node:          " + info.node());
                 out.println("Name:          " + info.name());
@@ -168,34 +155,21 @@ final class NodeCommand {
                         : String.join(", ", info.executorTypes()) + " x" + info.capacity()));
                 out.println("Version:       " + info.version());
                 out.println("Processes:     " + info.processes());
-            }
-            return 0;
+            });
         }
     }
 
     @Command(name = "peers", description = "List the member peers the node is connected to.")
-    static final class Peers implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions client;
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
-
+    static final class Peers extends ReadCommand {
         @Override
         public Integer call() {
-            List<NodeInfo.Peer> peers = client.reading().peers();
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Printer.json(out, peers);
-            } else {
+            return print(client.reading().peers(), (out, peers) -> {
                 out.printf("%-54s  %-20s  %s%n", "PEER ID", "NAME", "ADDRESS");
                 for (NodeInfo.Peer p : peers) {
                     out.printf("%-54s  %-20s  %s%n", p.peerId(), p.name().isEmpty() ? "-" : p.name(),
                             p.addresses().isEmpty() ? "-" : p.addresses().get(0));
                 }
-            }
-            return 0;
+            });
         }
     }
 }

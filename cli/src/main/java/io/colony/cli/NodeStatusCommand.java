@@ -2,31 +2,18 @@ package io.colony.cli;
 
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code colony node status}: peers, ledger size, leases held, executor load and memory of a running node. */
 @Command(name = "status", description = "Show a running node's peers, ledger size, leases held, executor load, memory.")
-final class NodeStatusCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    ClientOptions client;
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+final class NodeStatusCommand extends ReadCommand {
 
     @Override
     public Integer call() {
-        Map<String, Object> s = client.reading().status();
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            Printer.json(out, s);
-            return 0;
-        }
+        return print(client.reading().status(), NodeStatusCommand::human);
+    }
+
+    private static void human(PrintWriter out, Map<String, Object> s) {
         out.println("Node:          " + s.get("name") + " (" + s.get("node") + "), version " + s.get("version"));
         out.println("Uptime:        " + seconds(s.get("uptimeMs")) + " s");
         out.println("Peers:         " + s.get("peers") + " connected, " + s.get("knownPeers") + " known"
@@ -37,7 +24,6 @@ final class NodeStatusCommand implements Callable<Integer> {
         out.println("Executor:      " + (type == null ? "none" : type + ": " + s.get("running") + " running, "
                 + s.get("leasesHeld") + " leases held, capacity " + s.get("capacity")));
         out.println("Heap:          " + mib(s.get("heapUsedBytes")) + " MiB used of " + mib(s.get("heapMaxBytes")) + " MiB");
-        return 0;
     }
 
     private static long seconds(Object ms) {

@@ -67,50 +67,26 @@ final class ProcessCommand {
     }
 
     @Command(name = "get", description = "Show a process: state, output, errors, history.")
-    static final class Get implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions client;
+    static final class Get extends ReadCommand {
         @Parameters(paramLabel = "ID", description = "Process id.")
         String id;
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
 
         @Override
         public Integer call() {
-            ProcessView p = client.reading().get(id);
-            if (json) {
-                Printer.json(spec.commandLine().getOut(), p);
-            } else {
-                Printer.process(spec.commandLine().getOut(), p);
-            }
-            return 0;
+            return print(client.reading().get(id), Printer::process);
         }
     }
 
     @Command(name = "ps", description = "List processes, newest first.")
-    static final class Ps implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions client;
+    static final class Ps extends ReadCommand {
         @Option(names = "--state", paramLabel = "STATE", description = "Only WAITING, RUNNING, SUCCESS or FAILED.")
         ProcessState state;
         @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N (1..1000, default ${DEFAULT-VALUE}).")
         int limit;
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
 
         @Override
         public Integer call() {
-            var list = client.reading().list(state, limit);
-            if (json) {
-                Printer.json(spec.commandLine().getOut(), list);
-            } else {
-                Printer.table(spec.commandLine().getOut(), list);
-            }
-            return 0;
+            return print(client.reading().list(state, limit), Printer::table);
         }
     }
 
