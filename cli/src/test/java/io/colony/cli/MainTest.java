@@ -102,6 +102,11 @@ class MainTest {
         assertEquals(dev.colonyId(), info.get("colony").asText());
         assertTrue(client("process", "get", id).out().contains("SUCCESS"));
         assertTrue(client("process", "ps").out().contains(id));
+        assertTrue(client("log", "get", id).out().contains("json"));
+        assertTrue(client("node", "info").out().contains(dev.colonyId()));
+        JsonNode status = JSON.readTree(client("node", "status", "--json").out());
+        assertTrue(status.get("ledgerProcesses").asLong() >= 1, status.toString());
+        assertTrue(client("node", "status").out().contains("Ledger:"));
     }
 
     @Test
