@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Child process of the crash test: writes batches of deterministic records to a MapDB store forever,
- * printing {@code ACK n} after each commit (n = records acknowledged so far), until it is killed.
+ * continuing after the records already there ({@code START n}), printing {@code ACK n} after each
+ * commit (n = records acknowledged so far), until it is killed.
  */
 public final class StoreWriterMain {
     static final int BATCH = 50;
@@ -28,8 +29,12 @@ public final class StoreWriterMain {
     }
 
     public static void main(String[] args) {
-        try (MapDbRecordStore store = MapDbRecordStore.open(Path.of(args[0]))) {
-            for (int n = 0; ; ) {
+        long checkpointEvery = args.length > 1 ? Long.parseLong(args[1]) : MapDbRecordStore.CHECKPOINT_ENTRIES;
+        try (MapDbRecordStore store = MapDbRecordStore.open(Path.of(args[0]), checkpointEvery)) {
+            int n = (int) store.count();
+            System.out.println("START " + n);
+            System.out.flush();
+            for (; ; ) {
                 List<DecodedRecord> batch = new ArrayList<>(BATCH);
                 for (int i = 0; i < BATCH; i++) {
                     batch.add(record(n + i));

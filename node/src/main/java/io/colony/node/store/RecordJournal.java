@@ -1,0 +1,214 @@
+package io.colony.node.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Append-only journal of store writes: the durable truth under {@link MapDbRecordStore}. Each entry
+ * is {@code length (4) || crc32c (4) || type (1) || payload}, where the CRC covers type and payload.
+ * A {@link #commit()} appends a COMMIT entry and forces the file to disk: entries after the last
+ * COMMIT were never acknowledged and are cut off by {@link #recover}. A torn or corrupt tail (a crash
+ * in the middle of a write) ends recovery the same way.
+ */
+final class RecordJournal implements AutoCloseable {
+    static final byte PUT = 1;
+    static final byte DELETE = 2;
+    static final byte COMMIT = 3;
+
+    private static final byte[] MAGIC = "COLONYJ1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    static final long START = MAGIC.length;
+    private static final int HEADER = 8;
+    /** Longest entry accepted on read; a longer length field is a corrupt tail. */
+    static final int MAX_ENTRY = 1 << 20;
+
+    /** One journal entry: its type, payload and the file offset it starts at. */
+    record Entry(byte type, byte[] payload, long offset) {
+    }
+
+    private final Path file;
+    private final FileChannel channel;
+    private long end;
+    private long committedEnd;
+    private final CRC32C crc = new CRC32C();
+
+    private RecordJournal(Path file, FileChannel channel, long end) {
+        this.file = file;
+        this.channel = channel;
+        this.end = end;
+        this.committedEnd = end;
+    }
+
+    /** Opens the journal, creating it with its header if absent. Call {@link #recover} before appending. */
+    static RecordJournal open(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            if (ch.size() < START) {
+                ch.truncate(0);
+                ch.write(ByteBuffer.wrap(MAGIC), 0);
+                ch.force(true);
+            } else {
+                ByteBuffer m = ByteBuffer.allocate(MAGIC.length);
+                ch.read(m, 0);
+                if (!java.util.Arrays.equals(m.array(), MAGIC)) {
+                    throw new IOException("not a colony record journal: " + file);
+                }
+            }
+            return new RecordJournal(file, ch, ch.size());
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Reads committed entries from {@code from} on, giving each committed group (the entries up to
+     * and including a COMMIT) to {@code sink}, then cuts the file after the last COMMIT.
+     *
+     * @return the number of bytes cut off (an uncommitted or torn tail)
+     */
+    long recover(long from, GroupSink sink) throws IOException {
+        long pos = Math.max(from, START);
+        long size = channel.size();
+        long lastCommit = pos;
+        List<Entry> group = new ArrayList<>();
+        while (true) {
+            Entry e = readAt(pos, size);
+            if (e == null) {
+                break;
+            }
+            pos += HEADER + 1 + e.payload().length;
+            if (e.type() == COMMIT) {
+                sink.accept(group, pos);
+                group = new ArrayList<>();
+                lastCommit = pos;
+            } else {
+                group.add(e);
+            }
+        }
+        long cut = size - lastCommit;
+        if (cut > 0) {
+            channel.truncate(lastCommit);
+            channel.force(true);
+        }
+        end = lastCommit;
+        committedEnd = lastCommit;
+        return cut;
+    }
+
+    /** Receives committed groups during recovery. */
+    interface GroupSink {
+        void accept(List<Entry> entries, long endOffset) throws IOException;
+    }
+
+    /** Appends an entry (not yet durable); returns its offset. */
+    long append(byte type, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER + 1 + payload.length);
+        crc.reset();
+        crc.update(type);
+        crc.update(payload);
+        b.putInt(1 + payload.length).putInt((int) crc.getValue()).put(type).put(payload).flip();
+        long at = end;
+        try {
+            while (b.hasRemaining()) {
+                channel.write(b, end + b.position());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write journal " + file, e);
+        }
+        end += b.limit();
+        return at;
+    }
+
+    /** Appends a COMMIT entry and forces everything to disk; returns the committed length. */
+    long commit() {
+        if (end == committedEnd) {
+            return committedEnd;
+        }
+        append(COMMIT, new byte[0]);
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot sync journal " + file, e);
+        }
+        committedEnd = end;
+        return committedEnd;
+    }
+
+    /** Drops entries appended since the last commit. */
+    void rollback() {
+        if (end != committedEnd) {
+            try {
+                channel.truncate(committedEnd);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot truncate journal " + file, e);
+            }
+            end = committedEnd;
+        }
+    }
+
+    /** True if entries were appended since the last commit. */
+    boolean dirty() {
+        return end != committedEnd;
+    }
+
+    long committedEnd() {
+        return committedEnd;
+    }
+
+    /** The payload of the entry at {@code offset}, checked against its CRC. */
+    byte[] payloadAt(long offset) {
+        try {
+            Entry e = readAt(offset, end);
+            if (e == null) {
+                throw new IllegalStateException("corrupt journal entry at " + offset + " in " + file);
+            }
+            return e.payload();
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot read journal " + file, ex);
+        }
+    }
+
+    /** The entry at pos, or null at the end of the file or at a torn/corrupt entry. */
+    private Entry readAt(long pos, long size) throws IOException {
+        if (pos + HEADER + 1 > size) {
+            return null;
+        }
+        ByteBuffer h = ByteBuffer.allocate(HEADER);
+        readFully(h, pos);
+        int len = h.getInt(0);
+        int sum = h.getInt(4);
+        if (len < 1 || len > MAX_ENTRY || pos + HEADER + len > size) {
+            return null;
+        }
+        ByteBuffer body = ByteBuffer.allocate(len);
+        readFully(body, pos + HEADER);
+        byte[] all = body.array();
+        CRC32C c = new CRC32C();
+        c.update(all, 0, len);
+        if ((int) c.getValue() != sum) {
+            return null;
+        }
+        return new Entry(all[0], java.util.Arrays.copyOfRange(all, 1, len), pos);
+    }
+
+    private void readFully(ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) {
+            if (channel.read(b, pos + b.position()) < 0) {
+                throw new IOException("unexpected end of journal " + file);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}
