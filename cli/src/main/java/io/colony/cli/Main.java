@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
         description = {"Colony: run function specs on a colony of peer nodes.", "",
                 "Quick start: 'colony dev' in one terminal, then in another paste its export lines and run",
                 "  colony process submit --spec sayhello.json --wait"},
-        subcommands = {DevCommand.class, ProcessCommand.class, WorkflowCommand.class, LogCommand.class, KeyCommand.class,
+        subcommands = {DevCommand.class, ProcessCommand.class, WorkflowCommand.class, TriggerCommands.Cron.class,
+                TriggerCommands.Generator.class, LogCommand.class, KeyCommand.class,
                 NodeCommand.class, MemberCommand.class, BootstrapCommand.class, BenchCommand.class,
                 io.colony.cli.chaos.ChaosCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

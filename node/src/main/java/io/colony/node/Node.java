@@ -39,6 +39,8 @@ import io.colony.protocol.ProcessView;
 import io.colony.protocol.WorkflowView;
 import io.colony.protocol.RecordKind;
 import io.colony.protocol.Records;
+import io.colony.protocol.TriggerRecords;
+import io.colony.protocol.TriggerView;
 import io.colony.protocol.pb.Record;
 import io.colony.protocol.pb.SignedRecord;
 import java.lang.management.ManagementFactory;
@@ -85,6 +87,12 @@ public final class Node implements ColonyService, AutoCloseable {
     static final long CLAIM_SPREAD_WITH_PEERS_MS = 500;
     /** With peers, nodes take turns at proposing a due Fail within this window. */
     static final long FAIL_SPREAD_WITH_PEERS_MS = 1_000;
+    /** Nodes take turns at submitting what crons and generators owe, over this window. */
+    static final long TRIGGER_SPREAD_WITH_PEERS_MS = 1_000;
+    /** How often the loop looks for due cron ticks and generator groups. */
+    static final long TRIGGER_CHECK_MS = 200;
+    /** A cron tick no node submitted within this time (every node down) is skipped. */
+    static final long TRIGGER_LOOK_BACK_MS = 60_000;
     /** due Fail (process/attempt) -> when this node first saw it due; loop thread only */
     private final Map<String, Long> failsDueSince = new HashMap<>();
     /** Most client records applied in one ledger commit. */
@@ -95,6 +103,9 @@ public final class Node implements ColonyService, AutoCloseable {
     private final byte[] colonyId;
     private final String name;
     private final ScheduledExecutorService loop;
+    /** due trigger submission (record id) -> when this node first saw it due; loop thread only */
+    private final Map<String, Long> triggersDueSince = new HashMap<>();
+    private long nextTriggerCheck;
     private final DigestedRecordStore store;
     private final Ledger ledger;
     private final MemberDirectory members;
@@ -378,7 +389,7 @@ public final class Node implements ColonyService, AutoCloseable {
                     : ApiError.notFound("no process " + Hex.encode(record.processId()));
             default -> { }
         }
-        if (record.kind().isMembership()) {
+        if (record.kind().isMembership() || record.kind().isTrigger()) {
             return null;
         }
         ProcessView v = ledger.get(record.processId())
@@ -391,6 +402,16 @@ public final class Node implements ColonyService, AutoCloseable {
             }
         }
         return v;
+    }
+
+    @Override
+    public CompletableFuture<List<TriggerView>> triggers() {
+        return call(() -> ledger.triggers(System.currentTimeMillis()));
+    }
+
+    @Override
+    public CompletableFuture<Optional<TriggerView>> trigger(byte[] id) {
+        return call(() -> ledger.trigger(id, System.currentTimeMillis()));
     }
 
     @Override
@@ -542,8 +563,49 @@ public final class Node implements ColonyService, AutoCloseable {
                 executor.flushLogs();
             }
             serveWaiters(now);
+            if (now >= nextTriggerCheck) {
+                nextTriggerCheck = now + TRIGGER_CHECK_MS;
+                submitDueTriggers(now);
+            }
         } catch (RuntimeException e) {
             log.error("tick failed", e);
+        }
+    }
+
+    /**
+     * Submits what crons and generators owe. Every node computes the same bodies (one process id per
+     * tick or group of packs colony-wide), so a submission by several nodes collapses into one
+     * process; with peers, each node waits a delay in [0, {@link #TRIGGER_SPREAD_WITH_PEERS_MS}) drawn
+     * from its key and the submission, so that usually one node signs it. Generators wait while the
+     * node is cut off or catching up: it might not know which packs were already consumed.
+     */
+    private void submitDueTriggers(long now) {
+        List<Ledger.DueSubmission> due = ledger.dueTriggers(now, TRIGGER_LOOK_BACK_MS);
+        if (due.isEmpty()) {
+            triggersDueSince.clear();
+            return;
+        }
+        boolean alone = network == null || network.peers().isEmpty();
+        boolean unsure = network != null && (network.isolated() || network.catchingUp());
+        java.util.Set<String> current = new java.util.HashSet<>();
+        List<DecodedRecord> ready = new ArrayList<>();
+        for (Ledger.DueSubmission d : due) {
+            boolean generated = d.body().hasSubmit() ? d.body().getSubmit().getTrigger().getPacksCount() > 0
+                    : d.body().getWorkflow().getTrigger().getPacksCount() > 0;
+            if (generated && unsure) {
+                continue;
+            }
+            String key = Hex.encode(d.id());
+            current.add(key);
+            long first = triggersDueSince.computeIfAbsent(key, k -> now);
+            if (alone || now >= first + spread(d.id(), TRIGGER_SPREAD_WITH_PEERS_MS)) {
+                ready.add(Records.decode(TriggerRecords.signDeterministic(identity, d.body())));
+            }
+        }
+        triggersDueSince.keySet().retainAll(current);
+        if (!ready.isEmpty()) {
+            log.info("submitting {} process(es) or workflow(s) due from crons and generators", ready.size());
+            applyVerified(ready, NodeMetrics.Source.LOCAL);
         }
     }
 

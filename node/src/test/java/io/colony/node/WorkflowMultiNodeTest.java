@@ -175,6 +175,73 @@ class WorkflowMultiNodeTest {
         assertEquals(1, starts.get("last").size());
     }
 
+    private static List<ProcessView> ticks(Node n, String marker) {
+        return n.list(null, 10_000).join().stream().filter(p -> p.spec().args().get(0).equals(marker)).toList();
+    }
+
+    @Test
+    void aCronTicksOnceColonyWideWhileNodesDie() {
+        colony(3, new String[] {"cli"});
+        SignedRecord add = userRecords.cron(System.currentTimeMillis(), "every-second",
+                List.of(FunctionSpec.of("cli", "run", "tick").withLimits(0, 0, 3)), "* * * * * *");
+        String cronId = Records.open(add).idText();
+        nodes.get(0).apply(Records.open(add)).join();
+        await().atMost(WAIT).until(() -> ticks(nodes.get(2), "tick").size() >= 3);
+
+        Node victim = nodes.get(0);
+        nodes.remove(victim);
+        victim.crash();
+        int before = ticks(nodes.get(0), "tick").size();
+        // the survivors go on submitting every tick
+        await().atMost(WAIT).until(() -> ticks(nodes.get(1), "tick").size() >= before + 4);
+        nodes.get(1).apply(Records.open(userRecords.removeTrigger(System.currentTimeMillis(), Ids.parseProcessId(cronId))))
+                .join();
+
+        for (Node n : nodes) {
+            await().atMost(WAIT).until(() -> ticks(n, "tick").stream().allMatch(p -> p.state().isFinal()));
+        }
+        await().atMost(WAIT).until(() -> ticks(nodes.get(0), "tick").size() == ticks(nodes.get(1), "tick").size());
+        List<ProcessView> all = ticks(nodes.get(0), "tick");
+        List<Long> times = all.stream().map(ProcessView::submittedMs).sorted().toList();
+        // one process per tick: distinct whole seconds, none missing between the first and the last
+        assertEquals(times.size(), times.stream().distinct().count(), "a tick ran twice: " + times);
+        assertTrue(times.stream().allMatch(t -> t % 1000 == 0), times.toString());
+        assertEquals((times.get(times.size() - 1) - times.get(0)) / 1000 + 1, times.size(), "a tick is missing: " + times);
+        assertTrue(all.stream().allMatch(p -> p.state() == ProcessState.SUCCESS), all.toString());
+        // the cron's creator counts as the submitter everywhere, whichever node signed the tick
+        assertTrue(all.stream().allMatch(p -> p.submitter().equals(user.memberId())), all.toString());
+        var cron = nodes.get(0).trigger(Ids.parseProcessId(cronId)).join().orElseThrow();
+        assertTrue(cron.removed() != null);
+        assertEquals(all.size(), cron.runs());
+    }
+
+    @Test
+    void aGeneratorPacksArgsIntoOneWorkflowAcrossNodes() {
+        colony(3, new String[] {"cli"});
+        SignedRecord add = userRecords.generator(System.currentTimeMillis(), "batcher",
+                List.of(step("first", "gen-a", 0), step("second", "gen-b", 0, "first")), 3, 0);
+        byte[] genId = Records.open(add).id();
+        nodes.get(0).apply(Records.open(add)).join();
+        for (Node n : nodes) {
+            await().atMost(WAIT).until(() -> n.trigger(genId).join().isPresent());
+        }
+        // packs arrive at different nodes
+        for (int i = 0; i < 7; i++) {
+            nodes.get(i % 3).apply(Records.open(userRecords.pack(System.currentTimeMillis() + i, genId, "x" + i))).join();
+        }
+        for (Node n : nodes) {
+            await().atMost(WAIT).until(() -> n.trigger(genId).join().orElseThrow().runs() == 2
+                    && ticks(n, "gen-b").size() == 2 && ticks(n, "gen-b").stream().allMatch(p -> p.state().isFinal()));
+        }
+        var gen = nodes.get(1).trigger(genId).join().orElseThrow();
+        assertEquals(1, gen.pending()); // the seventh waits for two more (no timeout)
+        List<List<String>> args = ticks(nodes.get(1), "gen-a").stream().map(p -> p.spec().args()).sorted(
+                java.util.Comparator.comparing(Object::toString)).toList();
+        assertEquals(List.of(List.of("gen-a", "x0", "x1", "x2"), List.of("gen-a", "x3", "x4", "x5")), args);
+        assertEquals(2, starts.get("gen-a").size());
+        assertTrue(ticks(nodes.get(1), "gen-b").stream().allMatch(p -> p.state() == ProcessState.SUCCESS));
+    }
+
     @Test
     void cancellingOnOneNodeStopsTheProcessRunningOnAnother() {
         colony(2, new String[] {"none", "cli"});

@@ -50,6 +50,26 @@ public final class RecordFactory {
         return sign(Records.workflow(colony, nowMs, specs, nonce()));
     }
 
+    /** A signed CronAdd: {@code specs} (one: a process, more: a workflow) at every time of {@code schedule}. */
+    public SignedRecord cron(long nowMs, String name, List<FunctionSpec> specs, String schedule) {
+        return sign(TriggerRecords.cron(colony, nowMs, name, specs, schedule, nonce()));
+    }
+
+    /** A signed GeneratorAdd. */
+    public SignedRecord generator(long nowMs, String name, List<FunctionSpec> specs, int trigger, long timeoutMs) {
+        return sign(TriggerRecords.generator(colony, nowMs, name, specs, trigger, timeoutMs, nonce()));
+    }
+
+    /** A signed GeneratorPack. */
+    public SignedRecord pack(long nowMs, byte[] generatorId, String arg) {
+        return sign(TriggerRecords.pack(colony, nowMs, generatorId, arg, nonce()));
+    }
+
+    /** A signed TriggerRemove of a cron or generator. */
+    public SignedRecord removeTrigger(long nowMs, byte[] targetId) {
+        return sign(TriggerRecords.remove(colony, nowMs, targetId));
+    }
+
     /** A signed Claim. */
     public SignedRecord claim(long nowMs, byte[] processId, int attempt, String executorName, String executorType,
                               long leaseUntilMs) {

@@ -129,7 +129,11 @@ public final class Records {
 
     /** Signs a body. */
     public static SignedRecord sign(Identity signer, Record body) {
-        byte[] bytes = body.toByteArray();
+        return sign(signer, body.toByteArray());
+    }
+
+    /** Signs body bytes (a serialized Record) exactly as given. */
+    static SignedRecord sign(Identity signer, byte[] bytes) {
         return SignedRecord.newBuilder().setBody(ByteString.copyFrom(bytes))
                 .setSigner(ByteString.copyFrom(signer.publicKey()))
                 .setSignature(ByteString.copyFrom(signer.sign(SIGNING_PREFIX, bytes))).build();
@@ -220,11 +224,13 @@ public final class Records {
             case SUBMIT -> {
                 kind = RecordKind.SUBMIT;
                 checkSpec(body.getSubmit().getSpec(), "");
+                TriggerRecords.checkTrigger(body.getSubmit().hasTrigger(), body.getSubmit().getTrigger());
                 pids = List.of(id);
             }
             case WORKFLOW -> {
                 kind = RecordKind.SUBMIT_WORKFLOW;
                 SubmitWorkflow w = body.getWorkflow();
+                TriggerRecords.checkTrigger(w.hasTrigger(), w.getTrigger());
                 if (w.getSpecsCount() == 0 || w.getSpecsCount() > SpecCodec.MAX_WORKFLOW_SPECS) {
                     throw new InvalidRecordException("workflow must have 1.." + SpecCodec.MAX_WORKFLOW_SPECS
                             + " specs");
@@ -277,6 +283,10 @@ public final class Records {
             case REVOKE -> {
                 kind = RecordKind.REVOKE;
                 memberKey(body.getRevoke().getMember());
+                pids = List.of();
+            }
+            case CRON, GENERATOR, PACK, REMOVE -> {
+                kind = TriggerRecords.check(body);
                 pids = List.of();
             }
             default -> throw new InvalidRecordException("unknown record kind");

@@ -21,6 +21,8 @@ import io.colony.protocol.pb.Record;
 import io.colony.protocol.pb.Role;
 import io.colony.protocol.pb.SignedRecord;
 import io.colony.protocol.WorkflowView;
+import io.colony.protocol.CronSchedule;
+import io.colony.protocol.TriggerView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -253,6 +255,81 @@ public final class ColonyClient {
         SignedRecord r = factory().revoke(System.currentTimeMillis(), Ids.parseMemberId(memberId),
                 reason == null ? "" : reason);
         post("/members", WireRecord.of(r));
+    }
+
+    // ---- crons and generators ----
+
+    /**
+     * Adds a cron: {@code specs} (one spec: a process; several: a workflow) submitted at every time of
+     * the cron expression {@code schedule} (UTC; 6 fields with seconds first, or 5), once per tick
+     * colony-wide whichever nodes are up.
+     */
+    public TriggerView addCron(String name, List<FunctionSpec> specs, String schedule) {
+        checkTriggerSpecs(specs);
+        CronSchedule.parse(schedule);
+        return read(post("/crons", WireRecord.of(factory().cron(System.currentTimeMillis(), name, specs, schedule))),
+                TriggerView.class);
+    }
+
+    /** Every cron the node knows, removed ones included. */
+    public List<TriggerView> crons() {
+        return read(httpGet("/crons"), new TypeReference<List<TriggerView>>() { });
+    }
+
+    /** A cron. */
+    public TriggerView cron(String cronId) {
+        return read(httpGet("/crons/" + checkId(cronId)), TriggerView.class);
+    }
+
+    /** Removes a cron (its creator or the colony owner): no tick after now is submitted. */
+    public TriggerView removeCron(String cronId) {
+        return removeTrigger("/crons/", cronId);
+    }
+
+    /**
+     * Adds a generator: {@code specs} submitted as a workflow (one spec: a process) once {@code
+     * trigger} packs wait, or {@code timeout} after the oldest waiting pack (zero: no timeout); the
+     * packs' args are appended to the args of every spec without dependencies.
+     */
+    public TriggerView addGenerator(String name, List<FunctionSpec> specs, int trigger, Duration timeout) {
+        checkTriggerSpecs(specs);
+        return read(post("/generators", WireRecord.of(factory().generator(System.currentTimeMillis(), name, specs,
+                trigger, timeout.toMillis()))), TriggerView.class);
+    }
+
+    /** Every generator the node knows, removed ones included. */
+    public List<TriggerView> generators() {
+        return read(httpGet("/generators"), new TypeReference<List<TriggerView>>() { });
+    }
+
+    /** A generator. */
+    public TriggerView generator(String generatorId) {
+        return read(httpGet("/generators/" + checkId(generatorId)), TriggerView.class);
+    }
+
+    /** Packs one arg into a generator; returns the generator afterwards. */
+    public TriggerView pack(String generatorId, String arg) {
+        byte[] id = Ids.parseProcessId(checkId(generatorId));
+        return read(post("/generators/" + generatorId + "/pack", WireRecord.of(factory().pack(
+                System.currentTimeMillis(), id, arg))), TriggerView.class);
+    }
+
+    /** Removes a generator (its creator or the colony owner). */
+    public TriggerView removeGenerator(String generatorId) {
+        return removeTrigger("/generators/", generatorId);
+    }
+
+    private TriggerView removeTrigger(String prefix, String id) {
+        byte[] target = Ids.parseProcessId(checkId(id));
+        return read(post(prefix + id + "/remove", WireRecord.of(factory().removeTrigger(System.currentTimeMillis(),
+                target))), TriggerView.class);
+    }
+
+    private static void checkTriggerSpecs(List<FunctionSpec> specs) {
+        specs.forEach(SpecCodec::validate);
+        if (specs.size() > 1) {
+            SpecCodec.validateWorkflow(specs);
+        }
     }
 
     // ---- external executors ----

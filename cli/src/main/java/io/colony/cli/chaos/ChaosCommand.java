@@ -3,7 +3,7 @@ package io.colony.cli.chaos;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
+import io.colony.cli.DurationConverter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine;
@@ -68,30 +68,6 @@ public final class ChaosCommand {
                 report.print(out);
             }
             return report.passed() ? 0 : 1;
-        }
-    }
-
-    /** Parses {@code 500ms}, {@code 3s}, {@code 2m}, {@code 1h}. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.strip().toLowerCase(Locale.ROOT);
-            int split = 0;
-            while (split < v.length() && Character.isDigit(v.charAt(split))) {
-                split++;
-            }
-            if (split == 0 || split > 9) {
-                throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (e.g. 500ms, 3s, 2m)");
-            }
-            long n = Long.parseLong(v.substring(0, split));
-            return switch (v.substring(split)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s", "" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> throw new CommandLine.TypeConversionException("not a duration: '" + value
-                        + "' (e.g. 500ms, 3s, 2m)");
-            };
         }
     }
 }

@@ -13,6 +13,7 @@ import io.colony.protocol.ProcessState;
 import io.colony.protocol.ProcessView;
 import io.colony.protocol.RecordKind;
 import io.colony.protocol.Records;
+import io.colony.protocol.TriggerView;
 import io.colony.protocol.WireRecord;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -47,6 +48,15 @@ import java.util.concurrent.Semaphore;
  * POST /api/v1/processes/{id}/{claim|renew|close|fail|cancel}   signed record of that kind
  * POST /api/v1/executors/assign               {executortype, executorname, executorid, timeout}
  * POST /api/v1/members                        signed Admit or Revoke (by the owner)
+ * POST /api/v1/crons                          signed CronAdd                 201 cron
+ * GET  /api/v1/crons
+ * GET  /api/v1/crons/{id}
+ * POST /api/v1/crons/{id}/remove              signed TriggerRemove (creator or owner)
+ * POST /api/v1/generators                     signed GeneratorAdd            201 generator
+ * GET  /api/v1/generators
+ * GET  /api/v1/generators/{id}
+ * POST /api/v1/generators/{id}/pack           signed GeneratorPack           200 generator
+ * POST /api/v1/generators/{id}/remove         signed TriggerRemove (creator or owner)
  * </pre>
  */
 public final class ApiRoutes {
@@ -165,8 +175,76 @@ public final class ApiRoutes {
             case "members/1":
                 expect(method, "POST");
                 return applyRecord(body, null, null).thenApply(v -> Reply.ok(Map.of("accepted", true)));
+            case "crons/1", "crons/2", "crons/3", "generators/1", "generators/2", "generators/3":
+                return triggerRoute(first.equals("crons") ? "cron" : "generator", method, seg, body, path);
             default:
                 throw ApiError.notFound("no such route: " + path);
+        }
+    }
+
+    /** Routes under /crons and /generators; {@code kind} is "cron" or "generator". */
+    private CompletableFuture<Reply> triggerRoute(String kind, String method, List<String> seg, byte[] body,
+            String path) {
+        if (seg.size() == 1) {
+            if (method.equals("GET")) {
+                return service.triggers().thenApply(all -> Reply.ok(all.stream().filter(t -> t.kind().equals(kind))
+                        .toList()));
+            }
+            expect(method, "POST");
+            DecodedRecord r = signedOf(body, kind.equals("cron") ? RecordKind.CRON_ADD : RecordKind.GENERATOR_ADD);
+            return service.apply(r).thenCompose(v -> existing(kind, r.id())).thenApply(t -> new Reply(201, t));
+        }
+        byte[] id = triggerId(seg.get(1));
+        if (seg.size() == 2) {
+            expect(method, "GET");
+            return existing(kind, id).thenApply(Reply::ok);
+        }
+        String action = seg.get(2);
+        if (!action.equals("remove") && !(action.equals("pack") && kind.equals("generator"))) {
+            throw ApiError.notFound("no such route: " + path);
+        }
+        expect(method, "POST");
+        DecodedRecord r = signedOf(body, action.equals("pack") ? RecordKind.GENERATOR_PACK : RecordKind.TRIGGER_REMOVE);
+        byte[] target = action.equals("pack") ? r.record().getPack().getGenerator().toByteArray()
+                : r.record().getRemove().getTarget().toByteArray();
+        if (!Arrays.equals(target, id)) {
+            throw ApiError.badRequest("body", "the record names another " + kind + " than the URL");
+        }
+        return existing(kind, id).thenCompose(t -> {
+            if (t.removed() != null) {
+                throw ApiError.conflict(kind + " " + t.id() + " was removed");
+            }
+            if (action.equals("remove") && !t.owner().equals(r.signerId()) && !isOwnerKey(r)) {
+                throw ApiError.forbidden("only the creator of " + kind + " " + t.id() + " or the colony owner may"
+                        + " remove it");
+            }
+            return service.apply(r);
+        }).thenCompose(v -> existing(kind, id)).thenApply(Reply::ok);
+    }
+
+    private static boolean isOwnerKey(DecodedRecord r) {
+        return Arrays.equals(r.signer(), r.colony());
+    }
+
+    private CompletableFuture<TriggerView> existing(String kind, byte[] id) {
+        return service.trigger(id).thenApply(t -> t.filter(v -> v.kind().equals(kind))
+                .orElseThrow(() -> ApiError.notFound("no " + kind + " " + Hex.encode(id))));
+    }
+
+    private DecodedRecord signedOf(byte[] body, RecordKind kind) {
+        DecodedRecord record = Records.open(read(body, WireRecord.class).toSigned());
+        if (record.kind() != kind) {
+            throw ApiError.badRequest("body", "this route takes a " + kind.name().toLowerCase(Locale.ROOT)
+                    + " record, not " + record.kind().name().toLowerCase(Locale.ROOT));
+        }
+        return record;
+    }
+
+    private static byte[] triggerId(String text) {
+        try {
+            return Ids.parseProcessId(text);
+        } catch (InvalidInputException e) {
+            throw ApiError.badRequest("id", "a cron or generator id is 64 hex characters");
         }
     }
 

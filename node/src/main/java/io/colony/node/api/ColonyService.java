@@ -3,6 +3,7 @@ package io.colony.node.api;
 import io.colony.protocol.DecodedRecord;
 import io.colony.protocol.ProcessState;
 import io.colony.protocol.ProcessView;
+import io.colony.protocol.TriggerView;
 import io.colony.protocol.WorkflowView;
 import java.time.Duration;
 import java.util.List;
@@ -65,6 +66,16 @@ public interface ColonyService {
      */
     default CompletableFuture<Map<String, Object>> status() {
         return CompletableFuture.failedFuture(ApiError.notFound("no status on this node"));
+    }
+
+    /** Every cron and generator this node knows, removed ones included; by default none. */
+    default CompletableFuture<List<TriggerView>> triggers() {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /** The cron or generator with this id (its CronAdd or GeneratorAdd record id), if known. */
+    default CompletableFuture<Optional<TriggerView>> trigger(byte[] id) {
+        return CompletableFuture.completedFuture(Optional.empty());
     }
 
     /** The node's metrics in the Prometheus text format for {@code GET /metrics}; by default none. */

@@ -3,6 +3,7 @@ package io.colony.node.ledger;
 import io.colony.node.ledger.Membership.Member;
 import io.colony.protocol.DecodedRecord;
 import io.colony.protocol.ProcessState;
+import io.colony.protocol.RecordKind;
 import io.colony.protocol.pb.Cancel;
 import io.colony.protocol.pb.Claim;
 import io.colony.protocol.pb.Close;
@@ -59,8 +60,9 @@ final class Fold {
         }
         if (p.state == null) {
             return switch (r.kind()) {
-                case SUBMIT -> submit(p, r.record().getSubmit().getSpec(), signer, ts);
-                case SUBMIT_WORKFLOW -> submit(p, r.record().getWorkflow().getSpecs(indexIn(p, r)), signer, ts);
+                case SUBMIT -> submit(p, r.record().getSubmit().getSpec(), submitter(r, signer), ts);
+                case SUBMIT_WORKFLOW -> submit(p, r.record().getWorkflow().getSpecs(indexIn(p, r)),
+                        submitter(r, signer), ts);
                 default -> "ignored: before the submit";
             };
         }
@@ -75,6 +77,20 @@ final class Fold {
             case CANCEL -> cancel(p, r.record().getCancel(), signer, ts, sink);
             default -> "ignored: duplicate submit";
         };
+    }
+
+    /**
+     * Who submitted: the signer, except for a cron's or generator's submission, which any node may
+     * sign (the same body): there it is the cron's or generator's creator, the same on every node.
+     */
+    private Member submitter(DecodedRecord r, Member signer) {
+        io.colony.protocol.pb.Trigger t = r.kind() == RecordKind.SUBMIT ? r.record().getSubmit().getTrigger()
+                : r.record().getWorkflow().getTrigger();
+        if (t.getSourceOwner().isEmpty()) {
+            return signer;
+        }
+        Member owner = membership.find(t.getSourceOwner().toByteArray());
+        return owner != null ? owner : signer;
     }
 
     private static int indexIn(Proc p, DecodedRecord r) {

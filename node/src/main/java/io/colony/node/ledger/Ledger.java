@@ -10,6 +10,8 @@ import io.colony.protocol.ProcessState;
 import io.colony.protocol.ProcessView;
 import io.colony.protocol.RecordKind;
 import io.colony.protocol.Records;
+import io.colony.protocol.TriggerRecords;
+import io.colony.protocol.TriggerView;
 import io.colony.protocol.pb.Record;
 import io.colony.protocol.pb.SignedRecord;
 import java.util.ArrayList;
@@ -91,6 +93,7 @@ public final class Ledger {
     private final Map<IdKey, Proc> procs = new HashMap<>();
     private final ProcessIndex index;
     private final HeldRecords held;
+    private final Triggers triggers;
     private int membershipRecords;
     private long membershipXorHigh;
     private long membershipXorLow;
@@ -110,6 +113,7 @@ public final class Ledger {
         this.fold = new Fold(config, membership, interned);
         this.held = new HeldRecords(config.maxHeldRecords());
         this.index = new ProcessIndex(config.graceMs());
+        this.triggers = new Triggers(colonyId);
         rebuild();
     }
 
@@ -399,6 +403,86 @@ public final class Ledger {
         return Arrays.equals(memberKey, colony);
     }
 
+    // ------------------------------------------------------------------ crons and generators
+
+    /** Every cron and generator known, removed ones included, oldest first. */
+    public List<TriggerView> triggers(long nowMs) {
+        return triggers.all().stream().map(d -> Triggers.view(d, nowMs)).toList();
+    }
+
+    /** The cron or generator with this id. */
+    public Optional<TriggerView> trigger(byte[] id, long nowMs) {
+        Triggers.Def d = triggers.get(id);
+        return d == null ? Optional.empty() : Optional.of(Triggers.view(d, nowMs));
+    }
+
+    /** A submission a cron or generator owes: sign {@code body} deterministically once {@code dueMs} passed. */
+    public record DueSubmission(Record body, byte[] id, long dueMs) {
+    }
+
+    /**
+     * The submissions that crons and generators owe at {@code nowMs} and that the ledger does not hold
+     * yet: every cron tick in ({@code nowMs - lookBackMs}, nowMs] after the cron was added and before
+     * it was removed, every full group of {@code trigger} waiting packs of a generator (oldest first,
+     * stamped with the group's latest pack), and a generator's waiting packs whose oldest waited
+     * {@code timeoutms} (stamped oldest + timeout). Each body is a pure function of the ledger's
+     * records, so every node computes the same ones; a tick missed for longer than the look-back is
+     * skipped.
+     */
+    public List<DueSubmission> dueTriggers(long nowMs, long lookBackMs) {
+        List<DueSubmission> out = new ArrayList<>();
+        for (Triggers.Def d : triggers.all()) {
+            if (!d.active() && d.removedAt <= nowMs - lookBackMs) {
+                continue;
+            }
+            if (d.isCron()) {
+                long from = Math.max(Math.max(d.add.timestampMs() - 1, nowMs - lookBackMs), d.cursor);
+                boolean allThere = true;
+                for (int n = 0; n < 1000; n++) {
+                    long tick = d.schedule.next(from);
+                    if (tick < 0 || tick > nowMs || !d.liveAt(tick)) {
+                        break;
+                    }
+                    Record body = TriggerRecords.cronTick(d.add, tick);
+                    byte[] id = TriggerRecords.bodyId(body);
+                    if (!store.contains(id)) {
+                        allThere = false;
+                        out.add(new DueSubmission(body, id, tick));
+                    } else if (allThere) {
+                        d.cursor = tick; // every tick up to here is in the ledger: start after it next time
+                    }
+                    from = tick;
+                }
+            } else {
+                generatorDue(d, nowMs, out);
+            }
+        }
+        return out;
+    }
+
+    private void generatorDue(Triggers.Def d, long nowMs, List<DueSubmission> out) {
+        var g = d.add.record().getGenerator();
+        List<DecodedRecord> waiting = new ArrayList<>(d.pending.keySet());
+        int i = 0;
+        while (waiting.size() - i >= g.getTrigger()) {
+            List<DecodedRecord> group = waiting.subList(i, i + g.getTrigger());
+            long ts = group.get(group.size() - 1).timestampMs();
+            if (!d.liveAt(ts)) {
+                return;
+            }
+            Record body = TriggerRecords.generated(d.add, ts, group);
+            out.add(new DueSubmission(body, TriggerRecords.bodyId(body), ts));
+            i += g.getTrigger();
+        }
+        if (i < waiting.size() && g.getTimeoutMs() > 0) {
+            long ts = waiting.get(i).timestampMs() + g.getTimeoutMs();
+            if (ts <= nowMs && d.liveAt(ts)) {
+                Record body = TriggerRecords.generated(d.add, ts, waiting.subList(i, waiting.size()));
+                out.add(new DueSubmission(body, TriggerRecords.bodyId(body), ts));
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ ingest
 
     private Outcome ingest(DecodedRecord r, long now, Batch batch) {
@@ -425,6 +509,11 @@ public final class Ledger {
         }
         if (r.kind() == RecordKind.SUBMIT || r.kind() == RecordKind.SUBMIT_WORKFLOW) {
             return ingestSubmit(r, signer, now, batch);
+        }
+        if (r.kind().isTrigger()) {
+            store.put(r);
+            triggers.add(r);
+            return accepted(rid);
         }
         IdKey pid = IdKey.of(r.processId());
         Proc p = procs.get(pid);
@@ -456,6 +545,7 @@ public final class Ledger {
 
     private Outcome ingestSubmit(DecodedRecord r, Member signer, long now, Batch batch) {
         store.put(r);
+        noteTriggered(r);
         IdKey rid = IdKey.of(r.id());
         List<Proc> created = new ArrayList<>(r.processIds().size());
         for (byte[] id : r.processIds()) {
@@ -654,7 +744,17 @@ public final class Ledger {
 
     // ------------------------------------------------------------------ rebuild
 
+    private void noteTriggered(DecodedRecord r) {
+        var t = r.kind() == RecordKind.SUBMIT ? r.record().getSubmit() : null;
+        if (t != null ? t.hasTrigger() : r.record().getWorkflow().hasTrigger()) {
+            triggers.submitted(r, t != null ? t.getTrigger() : r.record().getWorkflow().getTrigger());
+        }
+    }
+
     private void rebuild() {
+        for (SignedRecord s : store.triggers()) {
+            triggers.add(Records.decode(s));
+        }
         for (SignedRecord s : store.membership()) {
             DecodedRecord d = Records.decode(s);
             membership.add(d);
@@ -666,8 +766,11 @@ public final class Ledger {
         List<DecodedRecord> workflows = new ArrayList<>();
         store.forEach(s -> {
             DecodedRecord d = Records.decode(s);
-            if (d.kind().isMembership()) {
+            if (d.kind().isMembership() || d.kind().isTrigger()) {
                 return;
+            }
+            if (d.kind() == RecordKind.SUBMIT || d.kind() == RecordKind.SUBMIT_WORKFLOW) {
+                noteTriggered(d);
             }
             IdKey rid = IdKey.of(d.id());
             for (byte[] pid : d.processIds()) {

@@ -93,6 +93,11 @@ public final class DigestedRecordStore implements RecordStore {
     }
 
     @Override
+    public List<SignedRecord> triggers() {
+        return delegate.triggers();
+    }
+
+    @Override
     public long count() {
         return delegate.count();
     }

@@ -17,6 +17,7 @@ import java.util.List;
  *   <li>{@code 'P' || process id || timestamp (8, BE) || rank (1) || record id}: non-log process records</li>
  *   <li>{@code 'L' || process id || timestamp || 1 || record id}: log records</li>
  *   <li>{@code 'M' || timestamp || record id}: membership records</li>
+ *   <li>{@code 'T' || timestamp || record id}: cron and generator records (not the processes they submit)</li>
  * </ul>
  * The record id is always the key's last 32 bytes.
  */
@@ -24,6 +25,7 @@ final class IndexKeys {
     static final byte PROCESS = 'P';
     static final byte LOG = 'L';
     static final byte MEMBERSHIP = 'M';
+    static final byte TRIGGER = 'T';
 
     private IndexKeys() {
     }
@@ -31,9 +33,9 @@ final class IndexKeys {
     /** All index keys of a record (a workflow record is indexed under each member process). */
     static List<byte[]> of(DecodedRecord r) {
         List<byte[]> keys = new ArrayList<>(r.processIds().size() + 1);
-        if (r.kind().isMembership()) {
-            keys.add(ByteBuffer.allocate(1 + 8 + Ids.ID_BYTES).put(MEMBERSHIP).putLong(r.timestampMs()).put(r.id())
-                    .array());
+        if (r.kind().isMembership() || r.kind().isTrigger()) {
+            keys.add(ByteBuffer.allocate(1 + 8 + Ids.ID_BYTES).put(r.kind().isTrigger() ? TRIGGER : MEMBERSHIP)
+                    .putLong(r.timestampMs()).put(r.id()).array());
             return keys;
         }
         byte tag = r.kind() == RecordKind.LOG ? LOG : PROCESS;

@@ -366,6 +366,11 @@ public final class MapDbRecordStore implements RecordStore {
         return range(IndexKeys.MEMBERSHIP, null);
     }
 
+    @Override
+    public List<SignedRecord> triggers() {
+        return range(IndexKeys.TRIGGER, null);
+    }
+
     private List<SignedRecord> range(byte tag, byte[] processId) {
         List<SignedRecord> out = new ArrayList<>();
         for (byte[] k : index.subMap(IndexKeys.from(tag, processId), true, IndexKeys.to(tag, processId), false)

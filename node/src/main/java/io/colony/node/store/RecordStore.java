@@ -48,6 +48,9 @@ public interface RecordStore extends AutoCloseable {
     /** Admit and Revoke records, in (timestamp, id) order. */
     List<SignedRecord> membership();
 
+    /** CronAdd, GeneratorAdd, GeneratorPack and TriggerRemove records, in (timestamp, id) order. */
+    List<SignedRecord> triggers();
+
     /**
      * Feeds the id of every stored record whose first byte is {@code bucket} (0-255) to the sink,
      * in no particular order. Used by anti-entropy sync; stores should override the full scan.
