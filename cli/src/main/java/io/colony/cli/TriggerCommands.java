@@ -123,13 +123,7 @@ final class TriggerCommands {
         }
     }
 
-    abstract static class TriggerList implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions client;
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
+    abstract static class TriggerList extends ReadCommand {
         @Option(names = "--all", description = "Include removed ones.")
         boolean all;
 
@@ -137,23 +131,18 @@ final class TriggerCommands {
 
         @Override
         public Integer call() {
-            List<TriggerView> list = fetch().stream().filter(t -> all || t.removed() == null).toList();
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Printer.json(out, list);
-                return 0;
-            }
-            if (list.isEmpty()) {
-                out.println("none");
-                return 0;
-            }
-            out.printf("%-64s  %-16s  %-20s  %-24s  %5s  %s%n", "ID", "NAME", "WHEN", "NEXT", "RUNS", "STATE");
-            for (TriggerView t : list) {
-                out.printf("%-64s  %-16s  %-20s  %-24s  %5d  %s%n", t.id(), t.name(), when(t),
-                        t.next() == null ? "-" : Instant.ofEpochMilli(t.next()).toString(), t.runs(),
-                        t.removed() != null ? "removed" : "active");
-            }
-            return 0;
+            return print(fetch().stream().filter(t -> all || t.removed() == null).toList(), (out, list) -> {
+                if (list.isEmpty()) {
+                    out.println("none");
+                    return;
+                }
+                out.printf("%-64s  %-16s  %-20s  %-24s  %5s  %s%n", "ID", "NAME", "WHEN", "NEXT", "RUNS", "STATE");
+                for (TriggerView t : list) {
+                    out.printf("%-64s  %-16s  %-20s  %-24s  %5d  %s%n", t.id(), t.name(), when(t),
+                            t.next() == null ? "-" : Instant.ofEpochMilli(t.next()).toString(), t.runs(),
+                            t.removed() != null ? "removed" : "active");
+                }
+            });
         }
 
         @Command(name = "list", description = "List the colony's crons.")
@@ -173,26 +162,18 @@ final class TriggerCommands {
         }
     }
 
-    abstract static class TriggerGet implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions client;
+    abstract static class TriggerGet extends ReadCommand {
         @Parameters(paramLabel = "ID", description = "Its id (printed by 'add').")
         String id;
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
 
         abstract TriggerView fetch();
 
         @Override
         public Integer call() {
-            TriggerView t = fetch();
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Printer.json(out, t);
-                return 0;
-            }
+            return print(fetch(), TriggerGet::show);
+        }
+
+        private static void show(PrintWriter out, TriggerView t) {
             out.println("Id:       " + t.id());
             out.println("Name:     " + t.name());
             out.println("Owner:    " + t.owner());
@@ -208,7 +189,6 @@ final class TriggerCommands {
             out.println("State:    " + (t.removed() == null ? "active" : "removed at " + Instant.ofEpochMilli(t.removed())));
             out.println("Submits:  " + (t.specs().size() == 1 ? "process " + t.specs().get(0).funcname()
                     : "workflow of " + t.specs().size() + " steps"));
-            return 0;
         }
 
         @Command(name = "get", description = "Show a cron.")

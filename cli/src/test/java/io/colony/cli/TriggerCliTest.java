@@ -5,72 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.colony.cli.MainTest.Result;
-import io.colony.node.DevColony;
-import io.colony.node.Node;
 import io.colony.protocol.Identity;
 import io.colony.protocol.ProcessState;
 import io.colony.protocol.ProcessView;
 import io.colony.protocol.pb.Role;
 import io.colony.sdk.ColonyClient;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code colony cron ...} and {@code colony generator ...} against a dev node, as a user types them. */
-class TriggerCliTest {
-
-    @TempDir
-    static Path dir;
-    static Node node;
-    static DevColony dev;
-    static final ObjectMapper JSON = new ObjectMapper();
-
-    @BeforeAll
-    static void start() {
-        dev = DevColony.prepare(dir.resolve("dev"));
-        node = Node.start(dev.nodeConfig().withApi("127.0.0.1", 0).withExecutor("cli", null, 2).withTick(50));
-        dev.admitMembers(node);
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
-
-    static Result as(Identity key, String... args) {
-        String[] all = new String[args.length + 6];
-        System.arraycopy(args, 0, all, 0, args.length);
-        System.arraycopy(new String[] {"--host", "127.0.0.1", "--port", Integer.toString(node.apiPort()),
-                "--key", key.privateKeyHex()}, 0, all, args.length, 6);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.run(new PrintWriter(out), new PrintWriter(err), all);
-        return new Result(status, out.toString(), err.toString());
-    }
-
-    static Result client(String... args) {
-        return as(dev.user(), args);
-    }
-
-    static Path file(String json) throws Exception {
-        Path f = Files.createTempFile(dir, "spec", ".json");
-        Files.writeString(f, json);
-        return f;
-    }
-
-    static void oneErrorLine(Result r) {
-        assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(r.err().startsWith("colony: "), r.err());
-    }
+class TriggerCliTest extends DevNodeCliTest {
 
     private static List<ProcessView> runsOf(String marker) {
         return node.list(null, 1000).join().stream().filter(p -> p.spec().args().contains(marker)).toList();
