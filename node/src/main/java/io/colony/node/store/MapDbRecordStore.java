@@ -88,7 +88,15 @@ public final class MapDbRecordStore implements RecordStore {
                 Files.createDirectories(parent);
             }
             Path journalFile = sibling(file, ".journal");
-            boolean legacy = Files.exists(file) && !Files.exists(journalFile);
+            boolean legacy = false;
+            if (Files.exists(file) && !Files.exists(journalFile)) {
+                if (Files.exists(sibling(file, ".checkpoint"))) {
+                    throw new IllegalStateException("its journal " + journalFile.getFileName() + " is missing, and the"
+                            + " index alone does not hold the records: restore the journal, or move the data dir away"
+                            + " to start empty (a colony member then syncs the ledger from its peers)");
+                }
+                legacy = true;
+            }
             journal = RecordJournal.open(journalFile);
             MapDbRecordStore store = new MapDbRecordStore(file, journal, checkpointEntries);
             if (legacy) {
@@ -188,6 +196,9 @@ public final class MapDbRecordStore implements RecordStore {
                 sibling(dbFile, ".journal"));
         DB old = DBMaker.fileDB(dbFile.toFile()).transactionEnable().make();
         try {
+            if (!old.exists("records")) {
+                throw new IllegalStateException("it holds no ledger records and its journal is missing");
+            }
             HTreeMap<byte[], byte[]> records = old.hashMap("records", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
                     .createOrOpen();
             for (byte[] v : records.getValues()) {

@@ -222,6 +222,19 @@ class MapDbRecordStoreTest {
         assertSameContents(file, recs, -1);
     }
 
+    @Test
+    void aMissingJournalIsAClearErrorNotAnEmptyLedger() throws Exception {
+        Path file = dir.resolve("j.db");
+        try (MapDbRecordStore s = MapDbRecordStore.open(file)) {
+            s.putAll(someRecords(3));
+        }
+        Files.delete(dir.resolve("j.db.journal"));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> MapDbRecordStore.open(file));
+        assertTrue(e.getMessage().contains("journal j.db.journal is missing"), e.getMessage());
+        assertTrue(Files.exists(file), "the index is left alone");
+    }
+
     private List<DecodedRecord> someRecords(int n) {
         List<DecodedRecord> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
