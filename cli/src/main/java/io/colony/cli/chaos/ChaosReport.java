@@ -44,8 +44,8 @@ record ChaosReport(ChaosSettings settings, int submitted, int succeeded, int fai
                 s.nodes(), s.processes(), s.killEvery().toMillis(), s.duration().toSeconds(), s.seed());
         out.printf(Locale.ROOT, "processes:          %d submitted, %d succeeded, %d failed, %d lost%n",
                 submitted, succeeded, failed, lost);
-        out.printf(Locale.ROOT, "runs:               %d (%d cut short by kills, %d processes succeeded twice)%n",
-                runs, killedRuns, repeatedSuccesses);
+        out.printf(Locale.ROOT, "runs:               %d (%d cut short by kills, %d succeeded twice: run again after"
+                + " a crash lost the record of the first run)%n", runs, killedRuns, repeatedSuccesses);
         out.printf(Locale.ROOT, "double executions:  %d%n", doubleExecutions);
         out.printf(Locale.ROOT, "kills:              %d%n", kills);
         out.printf(Locale.ROOT, "completed/s while killing: %.1f%n", completedPerSecond);
