@@ -92,7 +92,9 @@ final class Triggers {
             }
             case GENERATOR_PACK -> {
                 Def d = defOrWait(r.record().getPack().getGenerator().toByteArray(), r);
-                if (d != null && !d.isCron() && !consumed.contains(IdKey.of(r.id()))) {
+                // a pack stamped before its generator existed (a skewed clock) never counts
+                if (d != null && !d.isCron() && r.timestampMs() >= d.add.timestampMs()
+                        && !consumed.contains(IdKey.of(r.id()))) {
                     d.pending.put(r, Boolean.TRUE);
                     pendingPacks.put(IdKey.of(r.id()), r);
                 }
