@@ -10,7 +10,7 @@ import io.colony.node.ledger.LedgerConfig;
 import io.colony.node.ledger.Outcome;
 import io.colony.node.net.memory.InMemoryHub;
 import io.colony.node.net.memory.InMemoryNetwork;
-import io.colony.node.net.memory.Scheduler;
+import io.colony.node.time.Scheduler;
 import io.colony.node.replication.DigestedRecordStore;
 import io.colony.node.replication.LedgerSyncSource;
 import io.colony.node.replication.ReplicationConfig;

@@ -1,6 +1,6 @@
 package io.colony.simulations;
 
-import io.colony.node.net.memory.Scheduler;
+import io.colony.node.time.Scheduler;
 import java.util.PriorityQueue;
 
 /**

@@ -3,7 +3,7 @@ package io.colony.node.cluster;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.colony.node.net.PeerNetwork;
-import io.colony.node.net.memory.Scheduler;
+import io.colony.node.time.Scheduler;
 import io.colony.node.pb.Hello;
 import io.colony.node.pb.HelloResponse;
 import io.colony.node.pb.KnownPeer;

@@ -1,6 +1,6 @@
 package io.colony.node.cluster;
 
-import io.colony.node.net.memory.Scheduler;
+import io.colony.node.time.Scheduler;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;

@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.colony.node.net.PeerNetwork;
 import io.colony.node.net.PeerNetwork.Validation;
-import io.colony.node.net.memory.Scheduler;
+import io.colony.node.time.Scheduler;
 import io.colony.node.pb.DigestRequest;
 import io.colony.node.pb.DigestResponse;
 import io.colony.node.pb.FetchRequest;

@@ -10,7 +10,7 @@ import io.colony.node.net.gossip.GossipConfig;
 import io.colony.node.net.gossip.InsecureSigner;
 import io.colony.node.net.memory.InMemoryHub;
 import io.colony.node.net.memory.InMemoryNetwork;
-import io.colony.node.net.memory.RealTimeScheduler;
+import io.colony.node.time.RealTimeScheduler;
 import io.colony.node.store.MemoryRecordStore;
 import io.colony.protocol.FunctionSpec;
 import io.colony.protocol.Identity;

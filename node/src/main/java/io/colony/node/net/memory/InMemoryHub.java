@@ -1,5 +1,6 @@
 package io.colony.node.net.memory;
 
+import io.colony.node.time.Scheduler;
 import io.colony.node.net.gossip.GossipConfig;
 import io.colony.node.net.gossip.InsecureSigner;
 import io.colony.node.net.gossip.MessageSigner;

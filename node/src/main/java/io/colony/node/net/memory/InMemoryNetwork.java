@@ -1,5 +1,6 @@
 package io.colony.node.net.memory;
 
+import io.colony.node.time.Scheduler;
 import io.colony.node.net.PeerNetwork;
 import io.colony.node.net.gossip.GossipService;
 import io.colony.node.net.gossip.MessageSigner;

@@ -1,5 +1,6 @@
 package io.colony.node.net.memory;
 
+import io.colony.node.time.RealTimeScheduler;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,5 +1,6 @@
 package io.colony.node.net.memory;
 
+import io.colony.node.time.Scheduler;
 import java.util.PriorityQueue;
 
 /** A minimal discrete-event scheduler for tests: virtual time advances only in {@link #runFor}. */

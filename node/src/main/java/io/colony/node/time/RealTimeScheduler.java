@@ -1,4 +1,4 @@
-package io.colony.node.net.memory;
+package io.colony.node.time;
 
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;

@@ -1,4 +1,4 @@
-package io.colony.node.net.memory;
+package io.colony.node.time;
 
 /**
  * Time and task scheduling of the in-memory network. A real-time implementation serves tests; a

@@ -1,0 +1,6 @@
+/**
+ * Time behind one small interface: {@link io.colony.node.time.Scheduler} runs tasks after a delay
+ * and tells the time, in real time for nodes ({@link io.colony.node.time.RealTimeScheduler}) or on
+ * a virtual clock for deterministic simulations.
+ */
+package io.colony.node.time;
