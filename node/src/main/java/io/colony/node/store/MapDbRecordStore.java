@@ -11,9 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Files: {@code NAME} (MapDB), {@code NAME.journal}, {@code NAME.checkpoint}.
  */
-public final class MapDbRecordStore implements RecordStore {
+public final class MapDbRecordStore extends IndexedRecordStore {
     private static final Logger LOG = LoggerFactory.getLogger(MapDbRecordStore.class);
     private static final byte[] EMPTY = new byte[0];
     private static final long ALLOCATE_STEP = 8L << 20;
@@ -363,35 +362,14 @@ public final class MapDbRecordStore implements RecordStore {
     }
 
     @Override
-    public List<SignedRecord> byProcess(byte[] processId) {
-        return range(IndexKeys.PROCESS, processId);
+    NavigableMap<byte[], ?> index() {
+        return index;
     }
 
     @Override
-    public List<SignedRecord> logsOf(byte[] processId) {
-        return range(IndexKeys.LOG, processId);
-    }
-
-    @Override
-    public List<SignedRecord> membership() {
-        return range(IndexKeys.MEMBERSHIP, null);
-    }
-
-    @Override
-    public List<SignedRecord> triggers() {
-        return range(IndexKeys.TRIGGER, null);
-    }
-
-    private List<SignedRecord> range(byte tag, byte[] processId) {
-        List<SignedRecord> out = new ArrayList<>();
-        for (byte[] k : index.subMap(IndexKeys.from(tag, processId), true, IndexKeys.to(tag, processId), false)
-                .keySet()) {
-            Long at = offsets.get(IndexKeys.recordId(k));
-            if (at != null) {
-                out.add(parse(journal.payloadAt(at)));
-            }
-        }
-        return out;
+    SignedRecord load(byte[] recordId) {
+        Long at = offsets.get(recordId);
+        return at == null ? null : parse(journal.payloadAt(at));
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.colony.node.store;
 import io.colony.protocol.DecodedRecord;
 import io.colony.protocol.pb.SignedRecord;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /** In-memory {@link RecordStore} for tests and simulations; commit is a no-op. */
-public final class MemoryRecordStore implements RecordStore {
+public final class MemoryRecordStore extends IndexedRecordStore {
     private final Map<ByteBuffer, SignedRecord> records = new HashMap<>();
     private final NavigableMap<byte[], Boolean> index = new TreeMap<>(Arrays::compareUnsigned);
 
@@ -62,32 +61,13 @@ public final class MemoryRecordStore implements RecordStore {
     }
 
     @Override
-    public List<SignedRecord> byProcess(byte[] processId) {
-        return range(IndexKeys.PROCESS, processId);
+    NavigableMap<byte[], ?> index() {
+        return index;
     }
 
     @Override
-    public List<SignedRecord> logsOf(byte[] processId) {
-        return range(IndexKeys.LOG, processId);
-    }
-
-    @Override
-    public List<SignedRecord> membership() {
-        return range(IndexKeys.MEMBERSHIP, null);
-    }
-
-    @Override
-    public List<SignedRecord> triggers() {
-        return range(IndexKeys.TRIGGER, null);
-    }
-
-    private List<SignedRecord> range(byte tag, byte[] processId) {
-        List<SignedRecord> out = new ArrayList<>();
-        for (byte[] k : index.subMap(IndexKeys.from(tag, processId), true, IndexKeys.to(tag, processId), false)
-                .keySet()) {
-            out.add(records.get(ByteBuffer.wrap(IndexKeys.recordId(k))));
-        }
-        return out;
+    SignedRecord load(byte[] recordId) {
+        return records.get(ByteBuffer.wrap(recordId));
     }
 
     @Override
