@@ -87,6 +87,12 @@ public final class Node implements ColonyService, AutoCloseable {
     static final long CLAIM_SPREAD_WITH_PEERS_MS = 500;
     /** With peers, nodes take turns at proposing a due Fail within this window. */
     static final long FAIL_SPREAD_WITH_PEERS_MS = 1_000;
+    /**
+     * Longest wait, after the settle time, for connected peers to answer the check of an own claim
+     * before the attempt starts anyway (a peer that does not answer in time is probably cut off); at
+     * most a third of the lease.
+     */
+    static final long CLAIM_CHECK_WAIT_MS = 4_000;
     /** Nodes take turns at submitting what crons and generators owe, over this window. */
     static final long TRIGGER_SPREAD_WITH_PEERS_MS = 1_000;
     /** How often the loop looks for due cron ticks and generator groups. */
@@ -192,7 +198,8 @@ public final class Node implements ColonyService, AutoCloseable {
     /**
      * Lease timing as configured; with peers, a renewal is confirmed only by reaching them (never by
      * the local ledger alone) and a claim settles for at least {@link #MIN_SETTLE_WITH_PEERS_MS}
-     * before the process starts, so that competing claims from other nodes arrive first, and idle
+     * before the process starts, so that competing claims from other nodes arrive first, and until every
+     * connected member peer answered the claim check (at most {@link #CLAIM_CHECK_WAIT_MS} more), and idle
      * executors take turns at claiming (spread over {@link #CLAIM_SPREAD_WITH_PEERS_MS}) so that one
      * claim is usually made per process instead of one per idle executor.
      */
@@ -204,7 +211,8 @@ public final class Node implements ColonyService, AutoCloseable {
         long settle = Math.max(l.settleMs(), MIN_SETTLE_WITH_PEERS_MS);
         return new LeaseConfig(l.leaseMs(), settle, l.renewEveryMs(), l.safetyMarginMs(),
                 Math.max(l.claimTimeoutMs(), settle + l.leaseMs()), false,
-                l.claimSpreadMs() > 0 ? l.claimSpreadMs() : CLAIM_SPREAD_WITH_PEERS_MS);
+                l.claimSpreadMs() > 0 ? l.claimSpreadMs() : CLAIM_SPREAD_WITH_PEERS_MS,
+                l.claimCheckMs() > 0 ? l.claimCheckMs() : settle + Math.min(CLAIM_CHECK_WAIT_MS, l.leaseMs() / 3));
     }
 
     /**
@@ -704,8 +712,28 @@ public final class Node implements ColonyService, AutoCloseable {
                 leases.renewalConfirmed(d.processId(), d.attempt(), d.record().getRenew().getLeaseUntilMs());
             } else if (d.kind() == RecordKind.CLAIM && r.outcomes().get(i).stored() && identity.is(d.signer())) {
                 leases.renewalConfirmed(d.processId(), d.attempt(), d.record().getClaim().getLeaseUntilMs());
+                checkClaim(d);
             }
         }
+    }
+
+    /**
+     * Shows an own claim to every connected member peer; the attempt may start once all answered
+     * (their answers, a competing claim included, are applied first) or the wait ran out.
+     */
+    private void checkClaim(DecodedRecord claim) {
+        byte[] pid = claim.processId();
+        int attempt = claim.attempt();
+        network.checkClaim(claim.signed()).whenComplete((v, e) -> {
+            try {
+                loop.execute(() -> {
+                    leases.claimChecked(pid, attempt);
+                    requestPoll();
+                });
+            } catch (RejectedExecutionException ignored) {
+                // shutting down
+            }
+        });
     }
 
     private static List<Map<String, Object>> peerList(List<ClusterManager.PeerEntry> peers) {

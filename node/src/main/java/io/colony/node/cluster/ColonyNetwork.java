@@ -13,6 +13,7 @@ import io.colony.protocol.Identity;
 import io.colony.protocol.pb.SignedRecord;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -103,6 +104,15 @@ public final class ColonyNetwork implements AutoCloseable {
             replicator.publish(r);
         }
         return cluster.connectedMembers().size();
+    }
+
+    /**
+     * Shows an own Claim to every connected member peer and applies their answers (see {@link
+     * Replicator#checkClaim}); completes (never exceptionally) when all answered or timed out.
+     */
+    public CompletableFuture<Void> checkClaim(SignedRecord claim) {
+        List<String> peers = cluster.connectedMembers().stream().map(ClusterManager.PeerEntry::peerId).toList();
+        return peers.isEmpty() ? CompletableFuture.completedFuture(null) : replicator.checkClaim(claim, peers);
     }
 
     /** This node's peer id. */

@@ -23,15 +23,18 @@ package io.colony.node.lease;
  *                      own key and the process id (a different order of executors for every process):
  *                      usually the first claim reaches the others before their turn, so one claim is
  *                      made instead of one per idle executor. 0 for a single node.
+ * @param claimCheckMs with peers, a claimed attempt starts only once every connected member peer
+ *                     answered the claim check ({@link LeaseManager#claimChecked}), or this long after
+ *                     the claim if some did not; 0: no check (a single node)
  */
 public record LeaseConfig(long leaseMs, long settleMs, long renewEveryMs, long safetyMarginMs, long claimTimeoutMs,
-                          boolean confirmFromLedger, long claimSpreadMs) {
+                          boolean confirmFromLedger, long claimSpreadMs, long claimCheckMs) {
 
     /** Validates the relations between the values. */
     public LeaseConfig {
         if (leaseMs <= 0 || renewEveryMs <= 0 || renewEveryMs >= leaseMs || safetyMarginMs < 0
                 || safetyMarginMs >= leaseMs - renewEveryMs || settleMs < 0 || claimTimeoutMs <= settleMs
-                || claimSpreadMs < 0) {
+                || claimSpreadMs < 0 || claimCheckMs < 0 || claimCheckMs >= claimTimeoutMs) {
             throw new IllegalArgumentException("inconsistent lease timing: " + leaseMs + "/" + renewEveryMs + "/"
                     + safetyMarginMs + "/" + settleMs + "/" + claimTimeoutMs);
         }
@@ -40,12 +43,19 @@ public record LeaseConfig(long leaseMs, long settleMs, long renewEveryMs, long s
     /** Timing without claim spreading (a single executor, or tests). */
     public LeaseConfig(long leaseMs, long settleMs, long renewEveryMs, long safetyMarginMs, long claimTimeoutMs,
                        boolean confirmFromLedger) {
-        this(leaseMs, settleMs, renewEveryMs, safetyMarginMs, claimTimeoutMs, confirmFromLedger, 0);
+        this(leaseMs, settleMs, renewEveryMs, safetyMarginMs, claimTimeoutMs, confirmFromLedger, 0, 0);
     }
 
     /** This timing with claims spread over {@code ms} (see {@link #claimSpreadMs()}). */
     public LeaseConfig withClaimSpread(long ms) {
-        return new LeaseConfig(leaseMs, settleMs, renewEveryMs, safetyMarginMs, claimTimeoutMs, confirmFromLedger, ms);
+        return new LeaseConfig(leaseMs, settleMs, renewEveryMs, safetyMarginMs, claimTimeoutMs, confirmFromLedger, ms,
+                claimCheckMs);
+    }
+
+    /** This timing with claim checks of at most {@code ms} (see {@link #claimCheckMs()}). */
+    public LeaseConfig withClaimCheck(long ms) {
+        return new LeaseConfig(leaseMs, settleMs, renewEveryMs, safetyMarginMs, claimTimeoutMs, confirmFromLedger,
+                claimSpreadMs, ms);
     }
 
     /** Defaults for a single node: lease 10 s, renew every 3.33 s, margin 1 s, no settle delay. */

@@ -19,7 +19,8 @@ import java.nio.ByteBuffer;
  * signing (it returns bodies to sign). Not thread-safe.
  *
  * <p>Cycle: {@link #poll} claims WAITING processes while capacity is free ({@code leaseUntil = now +
- * lease}); once the ledger shows the claim as ours and the settle delay has passed it emits
+ * lease}); once the ledger shows the claim as ours, the settle delay has passed and (with claim
+ * checks) every connected peer has seen the claim and answered, it emits
  * {@link LeaseAction.Start}; it renews every {@code renewEveryMs}; it emits {@link LeaseAction.Stop} when
  * the ledger says the attempt is no longer ours (lease lost, cancelled, failed), when maxexectime is
  * reached, or when the last confirmed lease end minus the safety margin is reached (renewals not
@@ -47,6 +48,7 @@ public final class LeaseManager {
         final int attempt;
         final long claimedAt;
         boolean started;
+        boolean checked;
         long confirmedUntil;
         long lastRenewAt;
         long lastTs;
@@ -166,11 +168,25 @@ public final class LeaseManager {
         return Math.floorMod(h, config.claimSpreadMs());
     }
 
+    /**
+     * Every connected member peer answered the claim check of this attempt (or there were none): it
+     * may start once the settle time passed, if the ledger still shows it as ours.
+     */
+    public void claimChecked(byte[] processId, int attempt) {
+        Lease l = leases.get(ByteBuffer.wrap(processId));
+        if (l != null && l.attempt == attempt) {
+            l.checked = true;
+        }
+    }
+
     /** Handles a claimed, not yet started attempt; true to forget it. */
     private boolean claimed(Lease l, ProcessSummary s, long now, List<LeaseAction> actions) {
         if (isMine(l, s)) {
             if (now < l.claimedAt + config.settleMs()) {
                 return false;
+            }
+            if (config.claimCheckMs() > 0 && !l.checked && now < l.claimedAt + config.claimCheckMs()) {
+                return false; // a peer has not answered the claim check yet
             }
             l.started = true;
             l.confirmedUntil = s.leaseUntilMs();

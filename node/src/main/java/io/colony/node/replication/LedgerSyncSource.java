@@ -52,6 +52,11 @@ public final class LedgerSyncSource implements SyncSource {
     }
 
     @Override
+    public List<SignedRecord> processRecords(byte[] processId) {
+        return store.byProcess(processId);
+    }
+
+    @Override
     public List<byte[]> ingest(List<SignedRecord> records, String fromPeer) {
         ApplyResult result = ledger.applyAll(records, clock.getAsLong());
         List<byte[]> refused = new ArrayList<>();

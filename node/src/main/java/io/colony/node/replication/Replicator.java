@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.colony.node.net.PeerNetwork;
 import io.colony.node.net.PeerNetwork.Validation;
 import io.colony.node.time.Scheduler;
+import io.colony.node.pb.ClaimCheckRequest;
 import io.colony.node.pb.DigestRequest;
 import io.colony.node.pb.DigestResponse;
 import io.colony.node.pb.FetchRequest;
@@ -13,7 +14,9 @@ import io.colony.node.pb.IdsRequest;
 import io.colony.node.pb.IdsResponse;
 import io.colony.node.pb.SyncRequest;
 import io.colony.node.pb.SyncResponse;
+import io.colony.protocol.DecodedRecord;
 import io.colony.protocol.Ids;
+import io.colony.protocol.RecordKind;
 import io.colony.protocol.Records;
 import io.colony.protocol.pb.SignedRecord;
 import java.time.Duration;
@@ -346,6 +349,69 @@ public final class Replicator implements AutoCloseable {
                 });
     }
 
+    // ---------------------------------------------------------------- claim checks
+
+    /**
+     * Shows this node's Claim to {@code peers} and applies what they answer (the records they hold
+     * of that process, a competing claim included). Completes when every peer answered or failed to
+     * (each within the request timeout); never exceptionally.
+     */
+    public CompletableFuture<Void> checkClaim(SignedRecord claim, List<String> peers) {
+        SyncRequest req = SyncRequest.newBuilder().setClaimCheck(ClaimCheckRequest.newBuilder()
+                .setClaim(claim.toByteString())).build();
+        CompletableFuture<?>[] answers = new CompletableFuture<?>[peers.size()];
+        for (int i = 0; i < peers.size(); i++) {
+            String peer = peers.get(i);
+            answers[i] = ask(peer, req).thenAcceptAsync(resp -> {
+                List<SignedRecord> records = new ArrayList<>();
+                for (ByteString b : resp.getFetch().getRecordsList()) {
+                    try {
+                        records.add(SignedRecord.parseFrom(b));
+                    } catch (InvalidProtocolBufferException e) {
+                        LOG.debug("peer {} sent a malformed record", peer);
+                    }
+                }
+                if (!records.isEmpty()) {
+                    noteRefused(source.ingest(records, peer));
+                }
+            }, owner).handle((v, e) -> {
+                if (e != null) {
+                    LOG.debug("claim check with {} failed: {}", peer, e.toString());
+                }
+                return null;
+            });
+        }
+        return CompletableFuture.allOf(answers);
+    }
+
+    private SyncResponse serveClaimCheck(ClaimCheckRequest check) {
+        SignedRecord claim;
+        DecodedRecord d;
+        try {
+            claim = SignedRecord.parseFrom(check.getClaim());
+            d = Records.decode(claim);
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            return error("malformed claim");
+        }
+        if (d.kind() != RecordKind.CLAIM) {
+            return error("a claim check carries a claim");
+        }
+        if (!source.contains(d.id())) {
+            noteRefused(source.ingest(List.of(claim), "claim-check"));
+        }
+        FetchResponse.Builder out = FetchResponse.newBuilder();
+        int size = 0;
+        for (SignedRecord r : source.processRecords(d.processId())) {
+            int s = r.getSerializedSize();
+            if (size + s > config.maxResponseBytes() && size > 0) {
+                break;
+            }
+            size += s;
+            out.addRecords(r.toByteString());
+        }
+        return SyncResponse.newBuilder().setFetch(out).build();
+    }
+
     // ---------------------------------------------------------------- serving
 
     SyncResponse serve(byte[] bytes) {
@@ -404,6 +470,8 @@ public final class Replicator implements AutoCloseable {
                 }
                 return SyncResponse.newBuilder().setFetch(out).build();
             }
+            case CLAIM_CHECK:
+                return serveClaimCheck(req.getClaimCheck());
             default:
                 return error("unknown sync request");
         }

@@ -29,4 +29,9 @@ public interface SyncSource {
      * for a while.
      */
     List<byte[]> ingest(List<SignedRecord> records, String fromPeer);
+
+    /** The stored non-log records of a process (for claim checks); none by default. */
+    default List<SignedRecord> processRecords(byte[] processId) {
+        return List.of();
+    }
 }

@@ -70,6 +70,32 @@ class LeaseManagerTest {
     }
 
     @Test
+    void withClaimChecksAnAttemptStartsOnlyOnceThePeersAnsweredOrTheWaitRanOut() {
+        LeaseConfig checked = LeaseConfig.of(10_000, 1_000).withClaimCheck(5_000);
+        byte[] a = submit(FunctionSpec.of("cli", "a"));
+        LeaseManager m = manager(1, checked);
+        assertEquals(1, count(turn(m), LeaseAction.Sign.class));
+        now += 1_000; // settled, but no answer yet
+        assertEquals(0, count(turn(m), LeaseAction.Start.class));
+        m.claimChecked(a, 2); // another attempt's answer does not count
+        assertEquals(0, count(turn(m), LeaseAction.Start.class));
+        m.claimChecked(a, 1);
+        assertEquals(1, count(turn(m), LeaseAction.Start.class));
+
+        // no answer at all: it starts when the wait ran out
+        byte[] b = submit(FunctionSpec.of("cli", "b"));
+        LeaseManager n = manager(1, checked);
+        turn(n);
+        now += 4_999;
+        assertEquals(0, count(turn(n), LeaseAction.Start.class));
+        now += 1;
+        List<LeaseAction> started = turn(n);
+        assertEquals(1, count(started, LeaseAction.Start.class));
+        assertTrue(started.stream().anyMatch(x -> x instanceof LeaseAction.Start st
+                && java.util.Arrays.equals(st.processId(), b)));
+    }
+
+    @Test
     void claimsUpToCapacityStartsRenewsAndCloses() {
         byte[] a = submit(FunctionSpec.of("cli", "a"));
         now++;

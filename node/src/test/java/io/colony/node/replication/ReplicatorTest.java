@@ -37,6 +37,7 @@ class ReplicatorTest {
     private final byte[] colony = owner.publicKey();
     private final List<Member> members = new ArrayList<>();
     private InMemoryHub hub;
+    private long syncIntervalMs = 200;
 
     /** One colony node: its network, ledger and replicator, all driven on the scheduler thread. */
     private final class Member {
@@ -51,7 +52,7 @@ class ReplicatorTest {
             LedgerSyncSource source = new LedgerSyncSource(ledger, store, scheduler::now, r -> { });
             replicator = new Replicator(net, colony, task -> scheduler.schedule(0, task), scheduler, source,
                     key -> ledger.isOwner(key) || ledger.isMember(key, scheduler.now()),
-                    ReplicationConfig.defaults().withSyncIntervalMs(200), name.hashCode());
+                    ReplicationConfig.defaults().withSyncIntervalMs(syncIntervalMs), name.hashCode());
         }
 
         void start() {
@@ -192,5 +193,34 @@ class ReplicatorTest {
         late.net.connect(members.get(1).net.listenAddresses().get(0)).join();
         awaitConverged();
         assertEquals(3 + 300, late.count());
+    }
+
+    @Test
+    void aClaimCheckSwapsCompetingClaimsBeforeEitherStarts() {
+        syncIntervalMs = 600_000; // no anti-entropy rounds after the first: only the check moves the claims
+        colonyOf(2);
+        awaitConverged();
+        Member a = members.get(0);
+        Member b = members.get(1);
+        SignedRecord sub = submit(a, 1);
+        a.create(sub);
+        await().atMost(WAIT).until(() -> b.ids().contains(io.colony.protocol.Ids.text(Records.recordId(sub))));
+        byte[] pid = Records.recordId(sub);
+        long t = System.currentTimeMillis();
+        // both claim attempt 1; neither claim is gossiped
+        SignedRecord claimA = Records.sign(a.identity, Records.claim(colony, t, pid, 1, "a", "cli", t + 10_000));
+        SignedRecord claimB = Records.sign(b.identity, Records.claim(colony, t + 1, pid, 1, "b", "cli", t + 10_001));
+        onScheduler(() -> assertTrue(a.ledger.apply(claimA, scheduler.now()).allStored()));
+        onScheduler(() -> assertTrue(b.ledger.apply(claimB, scheduler.now()).allStored()));
+
+        b.replicator.checkClaim(claimB, List.of(a.net.selfId())).orTimeout(10, TimeUnit.SECONDS).join();
+        String idA = io.colony.protocol.Ids.text(Records.recordId(claimA));
+        String idB = io.colony.protocol.Ids.text(Records.recordId(claimB));
+        assertTrue(b.ids().contains(idA), "the checker learnt the competing claim");
+        assertTrue(a.ids().contains(idB), "the peer learnt the checker's claim");
+        // both agree that the earlier claim (a's) holds the attempt
+        for (Member m : members) {
+            assertEquals("a", onScheduler(() -> m.ledger.get(pid).orElseThrow().executorName()));
+        }
     }
 }
