@@ -27,6 +27,7 @@ import io.colony.node.ledger.ProcessSummary;
 import io.colony.node.ledger.Resources;
 import io.colony.node.runtime.ExecutionJournal;
 import io.colony.node.runtime.LocalExecutor;
+import io.colony.node.runtime.TriggerSubmitter;
 import io.colony.node.store.MapDbRecordStore;
 import io.colony.node.store.RecordStore;
 import io.colony.protocol.DecodedRecord;
@@ -39,7 +40,6 @@ import io.colony.protocol.ProcessView;
 import io.colony.protocol.WorkflowView;
 import io.colony.protocol.RecordKind;
 import io.colony.protocol.Records;
-import io.colony.protocol.TriggerRecords;
 import io.colony.protocol.TriggerView;
 import io.colony.protocol.pb.Record;
 import io.colony.protocol.pb.SignedRecord;
@@ -97,8 +97,6 @@ public final class Node implements ColonyService, AutoCloseable {
     static final long TRIGGER_SPREAD_WITH_PEERS_MS = 1_000;
     /** How often the loop looks for due cron ticks and generator groups. */
     static final long TRIGGER_CHECK_MS = 200;
-    /** A cron tick no node submitted within this time (every node down) is skipped. */
-    static final long TRIGGER_LOOK_BACK_MS = 60_000;
     /** due Fail (process/attempt) -> when this node first saw it due; loop thread only */
     private final Map<String, Long> failsDueSince = new HashMap<>();
     /** Most client records applied in one ledger commit. */
@@ -109,8 +107,8 @@ public final class Node implements ColonyService, AutoCloseable {
     private final byte[] colonyId;
     private final String name;
     private final ScheduledExecutorService loop;
-    /** due trigger submission (record id) -> when this node first saw it due; loop thread only */
-    private final Map<String, Long> triggersDueSince = new HashMap<>();
+    /** loop thread only */
+    private final TriggerSubmitter triggerSubmitter;
     private long nextTriggerCheck;
     private final DigestedRecordStore store;
     private final Ledger ledger;
@@ -156,6 +154,7 @@ public final class Node implements ColonyService, AutoCloseable {
         this.metrics = new NodeMetrics(config.executorType() == null ? 0 : config.capacity());
         this.store = new DigestedRecordStore(MapDbRecordStore.open(config.ledgerFile()), this::onStored);
         this.ledger = new Ledger(colonyId, config.ledger(), store);
+        this.triggerSubmitter = new TriggerSubmitter(identity, TRIGGER_SPREAD_WITH_PEERS_MS);
         for (SignedRecord m : store.membership()) {
             onStored(Records.decode(m));
         }
@@ -580,37 +579,14 @@ public final class Node implements ColonyService, AutoCloseable {
         }
     }
 
-    /**
-     * Submits what crons and generators owe. Every node computes the same bodies (one process id per
-     * tick or group of packs colony-wide), so a submission by several nodes collapses into one
-     * process; with peers, each node waits a delay in [0, {@link #TRIGGER_SPREAD_WITH_PEERS_MS}) drawn
-     * from its key and the submission, so that usually one node signs it. Generators wait while the
-     * node is cut off or catching up: it might not know which packs were already consumed.
-     */
+    /** Signs and applies what crons and generators owe (see {@link TriggerSubmitter}). */
     private void submitDueTriggers(long now) {
-        List<Ledger.DueSubmission> due = ledger.dueTriggers(now, TRIGGER_LOOK_BACK_MS);
-        if (due.isEmpty()) {
-            triggersDueSince.clear();
-            return;
-        }
-        boolean alone = network == null || network.peers().isEmpty();
+        boolean withPeers = network != null && !network.peers().isEmpty();
         boolean unsure = network != null && (network.isolated() || network.catchingUp());
-        java.util.Set<String> current = new java.util.HashSet<>();
         List<DecodedRecord> ready = new ArrayList<>();
-        for (Ledger.DueSubmission d : due) {
-            boolean generated = d.body().hasSubmit() ? d.body().getSubmit().getTrigger().getPacksCount() > 0
-                    : d.body().getWorkflow().getTrigger().getPacksCount() > 0;
-            if (generated && unsure) {
-                continue;
-            }
-            String key = Hex.encode(d.id());
-            current.add(key);
-            long first = triggersDueSince.computeIfAbsent(key, k -> now);
-            if (alone || now >= first + spread(d.id(), TRIGGER_SPREAD_WITH_PEERS_MS)) {
-                ready.add(Records.decode(TriggerRecords.signDeterministic(identity, d.body())));
-            }
+        for (SignedRecord r : triggerSubmitter.due(ledger, now, withPeers, unsure)) {
+            ready.add(Records.decode(r));
         }
-        triggersDueSince.keySet().retainAll(current);
         if (!ready.isEmpty()) {
             log.info("submitting {} process(es) or workflow(s) due from crons and generators", ready.size());
             applyVerified(ready, NodeMetrics.Source.LOCAL);

@@ -15,6 +15,7 @@ import io.colony.node.replication.DigestedRecordStore;
 import io.colony.node.replication.LedgerSyncSource;
 import io.colony.node.replication.ReplicationConfig;
 import io.colony.node.replication.Replicator;
+import io.colony.node.runtime.TriggerSubmitter;
 import io.colony.node.store.MemoryRecordStore;
 import io.colony.protocol.DecodedRecord;
 import io.colony.protocol.Hex;
@@ -42,6 +43,8 @@ public final class SimNode {
 
     /** Node tick period: ledger timeouts and lease decisions, as the real node's tick. */
     static final long TICK_MS = 250;
+    /** Nodes take turns at submitting what crons owe over this window, as real nodes do. */
+    static final long TRIGGER_SPREAD_MS = 1_000;
 
     private final Simulation sim;
     private final int index;
@@ -63,6 +66,7 @@ public final class SimNode {
     private Replicator replicator;
     private LedgerSyncSource source;
     private LeaseManager leases;
+    private TriggerSubmitter triggers;
     private final Map<ByteBuffer, ActiveRun> runs = new HashMap<>();
     private Scheduler.Cancellable tick;
     private boolean pollPending;
@@ -152,6 +156,7 @@ public final class SimNode {
         source = new LedgerSyncSource(ledger, store, this::localNow, this::changed);
         replicator = new Replicator(net, sim.colonyId(), Runnable::run, sim.scheduler(), source,
                 key -> ledger.isOwner(key) || ledger.isMember(key, localNow()), replication, random.nextLong());
+        triggers = new TriggerSubmitter(identity, TRIGGER_SPREAD_MS);
         leases = executor ? new LeaseManager(sim.colonyId(), identity.publicKey(), name, Simulation.EXECUTOR_TYPE,
                 sim.config().capacity(), leaseConfig) : null;
         up = true;
@@ -197,6 +202,7 @@ public final class SimNode {
         replicator = null;
         source = null;
         leases = null;
+        triggers = null;
         pollPending = false;
     }
 
@@ -205,6 +211,13 @@ public final class SimNode {
         byte[] nonce = new byte[Records.NONCE_BYTES];
         random.nextBytes(nonce);
         SignedRecord r = Records.sign(identity, Records.submit(sim.colonyId(), localNow(), spec, nonce));
+        applyLocal(List.of(Records.decode(r)));
+        return r;
+    }
+
+    /** Signs any record body with this node's key, stores and publishes it. */
+    SignedRecord create(Record body) {
+        SignedRecord r = Records.sign(identity, body);
         applyLocal(List.of(Records.decode(r)));
         return r;
     }
@@ -225,6 +238,13 @@ public final class SimNode {
             // the ledger's order of due Fails is not defined; fix it so a run is reproducible
             due.sort(Comparator.comparing(Record::toByteString, ByteString.unsignedLexicographicalComparator()));
             signAndApply(due);
+            List<DecodedRecord> owed = new ArrayList<>();
+            for (SignedRecord t : triggers.due(ledger, localNow(), peerCount() > 0, false)) {
+                owed.add(Records.decode(t));
+            }
+            if (!owed.isEmpty()) {
+                applyLocal(owed);
+            }
             pollExecutor();
             scheduleTick(TICK_MS);
         });

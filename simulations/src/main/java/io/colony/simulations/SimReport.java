@@ -38,12 +38,15 @@ import java.util.Locale;
  * @param events scheduler events executed
  * @param wallMs wall-clock time of the run
  * @param traceHash SHA-256 of the trace
+ * @param cronTicks cron ticks that made a process (with {@link Simulation#withCron})
+ * @param cronSignatures signatures of tick submissions, summed over the nodes that signed each
  */
 public record SimReport(SimConfig config, int submitted, long succeeded, long failed, long lost, long runsStarted,
                         long doubleExecutions, long excusedDoubleExecutions, long crashes, long records,
                         Map<RecordKind, Long> recordsByKind, long recordsEverywhere, long p50AllMs, long p99AllMs, long p50CleanMs, long p99CleanMs,
                         double messagesPerNode, double bytesPerNode, long convergenceMs, int forgedInjected,
-                        List<Violation> violations, long virtualMs, long events, long wallMs, String traceHash) {
+                        List<Violation> violations, long virtualMs, long events, long wallMs, String traceHash,
+                        long cronTicks, long cronSignatures) {
 
     static SimReport of(Simulation sim, long wallMs) {
         long ok = 0;
@@ -68,7 +71,8 @@ public record SimReport(SimConfig config, int submitted, long succeeded, long fa
                 Propagation.quantile(p.allTimes(), 0.5), Propagation.quantile(p.allTimes(), 0.99),
                 Propagation.quantile(p.cleanTimes(), 0.5), Propagation.quantile(p.cleanTimes(), 0.99),
                 mean(sim.messages()), mean(sim.bytes()), sim.convergenceMs(), sim.forgedInjected(), sim.violations(),
-                sim.scheduler().now() - Simulation.START_MS, sim.scheduler().executed(), wallMs, sim.trace().hash());
+                sim.scheduler().now() - Simulation.START_MS, sim.scheduler().executed(), wallMs, sim.trace().hash(),
+                sim.cronStats()[0], sim.cronStats()[1]);
     }
 
     private static double mean(long[] values) {
@@ -103,6 +107,10 @@ public record SimReport(SimConfig config, int submitted, long succeeded, long fa
         line(b, "convergence after the partition healed: %s", convergenceMs < 0 ? "n/a" : convergenceMs + " ms");
         line(b, "forged records injected %d, stored anywhere: %s", forgedInjected,
                 violations.stream().anyMatch(v -> v.invariant().equals("authenticity")) ? "YES" : "0");
+        if (cronTicks > 0) {
+            line(b, "cron: %d ticks, each made exactly one process; %.2f nodes signed each tick (same id, collapsed)",
+                    cronTicks, (double) cronSignatures / cronTicks);
+        }
         line(b, "trace hash %s", traceHash);
         if (violations.isEmpty()) {
             line(b, "invariants: all held");

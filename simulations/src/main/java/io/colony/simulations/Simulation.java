@@ -19,6 +19,7 @@ import io.colony.protocol.Hex;
 import io.colony.protocol.Identity;
 import io.colony.protocol.RecordKind;
 import io.colony.protocol.Records;
+import io.colony.protocol.TriggerRecords;
 import io.colony.protocol.SpecCodec;
 import io.colony.protocol.pb.Role;
 import io.colony.protocol.pb.SignedRecord;
@@ -80,6 +81,12 @@ public final class Simulation {
     private final ReplicationConfig replication;
     private final List<Violation> violations = new ArrayList<>();
     private final Set<String> submitted = new LinkedHashSet<>();
+    private int cronEverySec;
+    private byte[] cronId;
+    private long cronAddedAt;
+    private long cronRemovedAt = Long.MAX_VALUE;
+    private long cronSignatures;
+    private final Map<Long, String> cronTicks = new java.util.TreeMap<>();
     private final Set<Long> forged = new HashSet<>();
     private final Map<RecordKind, Long> createdByKind = new java.util.EnumMap<>(RecordKind.class);
     private final long[] messages;
@@ -158,6 +165,18 @@ public final class Simulation {
 
     // ------------------------------------------------------------ the run
 
+    /**
+     * Adds a cron that submits a process every {@code seconds} from 1.5 s into the run until the
+     * faults stop (then the colony owner removes it). Checked: one process per tick, none missing.
+     */
+    public Simulation withCron(int seconds) {
+        if (seconds < 1 || seconds > 59 || 60 % seconds != 0) {
+            throw new IllegalArgumentException("the cron period must divide a minute: 1..30 seconds");
+        }
+        this.cronEverySec = seconds;
+        return this;
+    }
+
     /** Receives a progress line every 10 s of virtual time during the fault window. */
     public Simulation onProgress(java.util.function.Consumer<String> listener) {
         this.progress = listener;
@@ -169,6 +188,7 @@ public final class Simulation {
         long wallStart = System.nanoTime();
         build();
         scheduleWorkload();
+        scheduleCron();
         scheduleFaults();
         long faultEnd = START_MS + config.durationMs();
         scheduler.schedule(config.durationMs(), this::stopFaults);
@@ -244,6 +264,32 @@ public final class Simulation {
             int f = i;
             scheduler.schedule(2_000 + (long) (random.nextDouble() * window), () -> forge(f));
         }
+    }
+
+    private void scheduleCron() {
+        if (cronEverySec == 0) {
+            return;
+        }
+        scheduler.schedule(1_500, () -> {
+            SimNode n = randomUpNode();
+            FunctionSpec spec = SpecCodec.parse("{\"conditions\":{\"executortype\":\"" + EXECUTOR_TYPE
+                    + "\"},\"funcname\":\"tick\",\"maxretries\":" + config.maxRetries() + "}");
+            SignedRecord add = n.create(TriggerRecords.cron(colonyId, n.localNow(), "sim", List.of(spec),
+                    "*/" + cronEverySec + " * * * * *", java.util.Arrays.copyOf(seedBytes("cron"), Records.NONCE_BYTES)));
+            cronId = Records.recordId(add);
+            cronAddedAt = Records.decode(add).timestampMs();
+            trace.add(scheduler.now(), n.name() + " adds a cron every " + cronEverySec + " s");
+        });
+        scheduler.schedule(config.durationMs(), () -> {
+            SimNode n = randomUpNode();
+            if (cronId != null && n != null) {
+                cronRemovedAt = n.localNow();
+                DecodedRecord rm = Records.open(Records.sign(owner, TriggerRecords.remove(colonyId, cronRemovedAt,
+                        cronId)));
+                n.ingestFromPeer(List.of(rm.signed()), "owner"); // the others get it by anti-entropy
+                trace.add(scheduler.now(), n.name() + " removes the cron");
+            }
+        });
     }
 
     private void submit(int p) {
@@ -403,6 +449,16 @@ public final class Simulation {
     /** Called when a node created (signed and stored) a record. */
     void created(SimNode n, DecodedRecord r) {
         createdByKind.merge(r.kind(), 1L, Long::sum);
+        if (r.kind() == RecordKind.SUBMIT && r.record().getSubmit().hasTrigger()) {
+            long tick = r.record().getSubmit().getTrigger().getTickMs();
+            String pid = r.idText();
+            cronSignatures++;
+            String before = cronTicks.putIfAbsent(tick, pid);
+            if (before != null && !before.equals(pid)) {
+                violation("one process per tick", "tick " + tick + " made processes " + before + " and " + pid);
+            }
+            submitted.add(pid);
+        }
         if (r.kind() == RecordKind.CLAIM || r.kind() == RecordKind.CLOSE || r.kind() == RecordKind.FAIL) {
             trace.add(scheduler.now(), n.name() + " " + r.kind() + " " + Hex.encode(r.processId()).substring(0, 12)
                     + " attempt " + r.attempt());
@@ -449,7 +505,22 @@ public final class Simulation {
         return true;
     }
 
+    /** Every cron tick between its addition and its removal made a process (nodes were always up). */
+    private void checkCronTicks() {
+        if (cronId == null) {
+            return;
+        }
+        long first = (cronAddedAt / 1000 / cronEverySec + 1) * cronEverySec * 1000;
+        for (long t = first; t < cronRemovedAt - 2_000; t += cronEverySec * 1000L) {
+            if (!cronTicks.containsKey(t)) {
+                violation("every cron tick runs", "no process for the tick at +" + (t - START_MS) + " ms");
+                return;
+            }
+        }
+    }
+
     private void finalChecks() {
+        checkCronTicks();
         SyncDigest reference = nodes.get(0).store().digest();
         List<byte[]> xors = new ArrayList<>();
         List<Integer> counts = new ArrayList<>();
@@ -485,6 +556,11 @@ public final class Simulation {
 
     Set<String> submitted() {
         return submitted;
+    }
+
+    /** Cron ticks that made a process, and signatures of tick submissions (nodes that signed each, summed). */
+    long[] cronStats() {
+        return new long[] {cronTicks.size(), cronSignatures};
     }
 
     Propagation propagation() {

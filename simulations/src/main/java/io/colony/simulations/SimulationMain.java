@@ -64,6 +64,9 @@ public final class SimulationMain implements Callable<Integer> {
     boolean progress;
     @Option(names = "--forged", description = "forged records injected by a non-member (default ${DEFAULT-VALUE})")
     int forged = 4;
+    @Option(names = "--cron-every", paramLabel = "SECONDS",
+            description = "add a cron ticking every SECONDS (dividing a minute) until the faults stop (default: none)")
+    int cronEverySec;
 
     /** Runs the command line; never returns (exits with the command's code). */
     public static void main(String[] args) {
@@ -94,6 +97,14 @@ public final class SimulationMain implements Callable<Integer> {
             return 2;
         }
         Simulation sim = new Simulation(config);
+        if (cronEverySec > 0) {
+            try {
+                sim.withCron(cronEverySec);
+            } catch (IllegalArgumentException e) {
+                System.err.println("colony-sim: " + e.getMessage());
+                return 2;
+            }
+        }
         if (progress) {
             sim.onProgress(line -> System.err.println("colony-sim: " + line));
         }

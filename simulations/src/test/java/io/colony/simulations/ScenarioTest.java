@@ -60,4 +60,18 @@ class ScenarioTest {
         SimReport r = run(BASE.withSkew(1_000).withSlowExecutors(0.3, 8).withExecution(3_000, 10, 6_000, 1_000));
         assertEquals(r.submitted(), r.succeeded());
     }
+
+    @Test
+    void aCronTicksOncePerTickThroughCrashesAndAPartition() {
+        SimConfig c = BASE.withProcesses(10).withCrashes(2, 4_000).withPartition(12_000, 10_000, 0.4)
+                .withExecution(1_000, 20, 6_000, 1_000);
+        SimReport r = new Simulation(c).withCron(2).run();
+        System.out.println(r.format());
+        assertTrue(r.ok(), r::format); // one process per tick, every tick while faults ran, all final, converged
+        assertTrue(r.cronTicks() >= 15, "ticks: " + r.cronTicks());
+        assertEquals(0, r.lost());
+        assertTrue(r.crashes() > 0);
+        // several nodes sign some ticks (during the partition both sides do), yet each is one process
+        assertTrue(r.cronSignatures() >= r.cronTicks());
+    }
 }
