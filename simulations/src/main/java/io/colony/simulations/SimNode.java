@@ -20,6 +20,7 @@ import io.colony.node.store.MemoryRecordStore;
 import io.colony.protocol.DecodedRecord;
 import io.colony.protocol.Hex;
 import io.colony.protocol.Identity;
+import io.colony.protocol.RecordKind;
 import io.colony.protocol.Records;
 import io.colony.protocol.pb.Record;
 import io.colony.protocol.pb.SignedRecord;
@@ -67,6 +68,7 @@ public final class SimNode {
     private LedgerSyncSource source;
     private LeaseManager leases;
     private TriggerSubmitter triggers;
+    private boolean claimChecks;
     private final Map<ByteBuffer, ActiveRun> runs = new HashMap<>();
     private Scheduler.Cancellable tick;
     private boolean pollPending;
@@ -147,6 +149,7 @@ public final class SimNode {
 
     /** Starts or restarts: rebuilds the ledger from the durable store and joins the network. */
     void start(InMemoryHub hub, LedgerConfig ledgerConfig, LeaseConfig leaseConfig, ReplicationConfig replication) {
+        claimChecks = leaseConfig.claimCheckMs() > 0;
         store = new DigestedRecordStore(durable, r -> {
             noteStored(r.id());
             sim.stored(this, r);
@@ -286,9 +289,23 @@ public final class SimNode {
             if (r.outcomes().get(i).status() == Outcome.Status.ACCEPTED) {
                 sim.created(this, records.get(i));
                 replicator.publish(records.get(i).signed());
+                if (records.get(i).kind() == RecordKind.CLAIM && leases != null && claimChecks) {
+                    checkClaim(records.get(i));
+                }
             }
         }
         changed(r);
+    }
+
+    /** As a real node: shows an own claim to the connected peers; the attempt starts once all answered. */
+    private void checkClaim(DecodedRecord claim) {
+        LeaseManager owner = leases;
+        replicator.checkClaim(claim.signed(), List.copyOf(net.connectedPeers())).whenComplete((v, e) -> {
+            if (up && leases == owner) {
+                owner.claimChecked(claim.processId(), claim.attempt());
+                requestPoll();
+            }
+        });
     }
 
     // ------------------------------------------------------------ the simulated executor

@@ -77,7 +77,9 @@ public final class Simulation {
     private final ExecutionLog executions = new ExecutionLog(this::overlap);
     private final Propagation propagation;
     private final LedgerConfig ledgerConfig = LedgerConfig.defaults();
-    private final LeaseConfig leaseConfig;
+    private LeaseConfig leaseConfig;
+    /** Idle executors take turns at claiming over this window, as real nodes with peers do. */
+    static final long CLAIM_SPREAD_MS = 500;
     private final ReplicationConfig replication;
     private final List<Violation> violations = new ArrayList<>();
     private final Set<String> submitted = new LinkedHashSet<>();
@@ -121,7 +123,10 @@ public final class Simulation {
         });
         this.propagation = new Propagation(config.nodes());
         this.up = new BitSet(config.nodes());
-        this.leaseConfig = LeaseConfig.of(config.leaseMs(), config.settleMs());
+        // as real nodes with peers: idle executors take turns at claiming, and claims are checked with
+        // the connected peers before an attempt starts (see Node.leaseTiming)
+        this.leaseConfig = LeaseConfig.of(config.leaseMs(), config.settleMs()).withClaimSpread(CLAIM_SPREAD_MS)
+                .withClaimCheck(config.settleMs() + Math.min(4_000, config.leaseMs() / 3));
         this.replication = ReplicationConfig.defaults().withSyncIntervalMs(config.syncIntervalMs());
     }
 
@@ -164,6 +169,15 @@ public final class Simulation {
     }
 
     // ------------------------------------------------------------ the run
+
+    /**
+     * Bare claims: no claim spreading and no claim checks, so executors rely on the settle delay alone
+     * to let competing claims arrive (to show what the two prevent).
+     */
+    public Simulation withBareClaims() {
+        this.leaseConfig = LeaseConfig.of(config.leaseMs(), config.settleMs());
+        return this;
+    }
 
     /**
      * Adds a cron that submits a process every {@code seconds} from 1.5 s into the run until the

@@ -67,6 +67,9 @@ public final class SimulationMain implements Callable<Integer> {
     @Option(names = "--cron-every", paramLabel = "SECONDS",
             description = "add a cron ticking every SECONDS (dividing a minute) until the faults stop (default: none)")
     int cronEverySec;
+    @Option(names = "--bare-claims",
+            description = "no claim spreading and no claim checks: executors rely on the settle delay alone")
+    boolean bareClaims;
 
     /** Runs the command line; never returns (exits with the command's code). */
     public static void main(String[] args) {
@@ -97,6 +100,9 @@ public final class SimulationMain implements Callable<Integer> {
             return 2;
         }
         Simulation sim = new Simulation(config);
+        if (bareClaims) {
+            sim.withBareClaims();
+        }
         if (cronEverySec > 0) {
             try {
                 sim.withCron(cronEverySec);

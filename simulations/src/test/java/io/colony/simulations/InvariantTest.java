@@ -9,13 +9,15 @@ import org.junit.jupiter.api.Test;
 /** The checker catches a broken configuration and reports it with the seed and the trace. */
 class InvariantTest {
 
+    private static final SimConfig NO_SETTLE = SimConfig.defaults().withNodes(10, 8).withProcesses(20)
+            .withDuration(30_000).withLinks(200, 50, 0).withExecution(3_000, 10, 6_000, 0);
+
     @Test
     void noSettleDelayLetsTwoExecutorsRunOneProcess() {
-        // without a settle delay every executor that sees a WAITING process starts it before the
-        // competing claims arrive: two live leases without any partition
-        SimConfig c = SimConfig.defaults().withNodes(10, 8).withProcesses(20).withDuration(30_000)
-                .withLinks(200, 50, 0).withExecution(3_000, 10, 6_000, 0);
-        SimReport r = new Simulation(c).run();
+        // bare claims without a settle delay: every executor that sees a WAITING process starts it
+        // before the competing claims arrive: two live leases without any partition
+        SimConfig c = NO_SETTLE;
+        SimReport r = new Simulation(c).withBareClaims().run();
         assertFalse(r.ok());
         Violation v = r.violations().get(0);
         assertEquals("single live lease", v.invariant());
@@ -26,9 +28,18 @@ class InvariantTest {
     }
 
     @Test
+    void theNodesClaimRulesKeepOneLiveLeaseEvenWithoutASettleDelay() {
+        SimReport r = new Simulation(NO_SETTLE).run();
+        assertTrue(r.ok(), r::format);
+        assertEquals(0, r.doubleExecutions());
+        assertEquals(r.submitted(), r.succeeded());
+    }
+
+    @Test
     void commandLineExitsNonZeroOnAViolation() {
         assertEquals(1, SimulationMain.execute("--nodes", "10", "--executors", "8", "--processes", "10",
-                "--duration", "20s", "--latency", "200ms", "--settle", "0", "--run-mean", "3s", "--lease", "6s"));
+                "--duration", "20s", "--latency", "200ms", "--settle", "0", "--run-mean", "3s", "--lease", "6s",
+                "--bare-claims"));
         assertEquals(0, SimulationMain.execute("--nodes", "8", "--processes", "10", "--duration", "20s"));
         assertEquals(2, SimulationMain.execute("--nodes", "1"));
         assertEquals(2, SimulationMain.execute("--duration", "soon"));
