@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 /** {@code colony node ...}: run and inspect nodes. */
 @Command(name = "node", description = "Start a node or show what a node says about itself.",
         subcommands = {NodeCommand.Start.class, NodeCommand.Info.class, NodeCommand.Peers.class, NodeStatusCommand.class,
-                NodeConfigCommand.class})
+                NodeConfigCommand.class, NodeCdsCommand.class})
 final class NodeCommand {
 
     private NodeCommand() {
@@ -126,7 +126,7 @@ final class NodeCommand {
         @Override
         public Integer call() {
             NodeSettings settings = NodeSettings.load(data, config, System.getenv());
-            java.util.function.Predicate<String> given = f -> spec.commandLine().getParseResult().hasMatchedOption(f);
+            java.util.function.Predicate<String> given = NodeSettings.flagsGiven(spec);
             run.fill(settings, given);
             p2p.fill(settings, given);
             logs.fill(settings, given);

@@ -13,9 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Predicate;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Settings of a node from its config file and the environment. A value comes from, in this order:
+ * Settings of a node ({@code node start}, {@code dev}, {@code bootstrap}) from its config file and the
+ * environment. A value comes from, in this order:
  * the command-line flag, the environment variable, the config file ({@code DATA_DIR/colony.conf} or
  * {@code --config FILE}, Java properties), the built-in default. Every bad value is one error line
  * naming the key and where it came from.
@@ -184,6 +186,11 @@ final class NodeSettings {
             return "not a number";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Tells whether a flag (by name, e.g. {@code --api-port}) was given on the command line of {@code spec}. */
+    static Predicate<String> flagsGiven(CommandSpec spec) {
+        return flag -> spec.commandLine().getParseResult().hasMatchedOption(flag);
     }
 
     /** Parses a text value; throws with a short reason. */

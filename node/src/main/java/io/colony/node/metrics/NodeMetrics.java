@@ -70,6 +70,7 @@ public final class NodeMetrics {
     private final AtomicLong startMillis = new AtomicLong();
     private final Counter published;
     private final Timer commit;
+    private boolean jvmBound;
 
     /** @param capacity processes the node's executor runs in parallel (0 without an executor) */
     public NodeMetrics(int capacity) {
@@ -101,10 +102,22 @@ public final class NodeMetrics {
                 .description("Records this node published to its peers").register(registry);
         commit = Timer.builder("colony.ledger.commit").publishPercentiles(0.5, 0.99)
                 .description("Time to apply and durably commit one batch of records").register(registry);
+    }
+
+    /**
+     * Registers the JVM's meters (memory, threads, cpu, uptime) at the first scrape rather than at
+     * start-up: they load the management and container-metrics classes, which a starting node does
+     * not need yet.
+     */
+    private synchronized void bindJvmMetrics() {
+        if (jvmBound) {
+            return;
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        jvmBound = true;
     }
 
     private void gauge(String name, AtomicLong value, String description) {
@@ -149,6 +162,7 @@ public final class NodeMetrics {
 
     /** Every metric in the Prometheus text format ({@link #CONTENT_TYPE}). */
     public String scrape() {
+        bindJvmMetrics();
         return registry.scrape();
     }
 }
