@@ -3,7 +3,9 @@ package io.colony.cli;
 import io.colony.node.Node;
 import io.colony.node.NodeConfig;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bootstrap", description = {"Run a bootstrap peer: a node without executors that others join through.",
         "First start: --join TOKEN (from 'colony member invite'); later: --data DIR only.",
-        "Prints its peer addresses on stdout; fits a small machine (COLONY_JAVA_OPTS=-Xmx64m)."})
+        "Prints its peer addresses on stdout; fits a small machine (COLONY_JAVA_OPTS=-Xmx64m).",
+        "Settings: flag > environment > DATA_DIR/colony.conf (or --config) > default, as for 'node start'."})
 final class BootstrapCommand implements Callable<Integer> {
 
     @Spec
@@ -35,12 +38,33 @@ final class BootstrapCommand implements Callable<Integer> {
     @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "-1",
             description = "Port of the HTTP API, 0 for any free port, -1 for none (default ${DEFAULT-VALUE}).")
     int apiPort;
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Config file (Java properties; default: DATA_DIR/colony.conf if it exists). See 'colony node config'.")
+    Path config;
     @Mixin
     P2pOptions p2p = new P2pOptions();
+    @Mixin
+    LogOptions logs = new LogOptions();
+
+    /**
+     * Fills the options not given as flags from {@code env} and the config file, like {@code node
+     * start} (flag > environment > config file > default): api.host, api.port (-1 for none, the
+     * default here), p2p.*, log.*; a bootstrap peer has no executor, so executor.* and lease.ms are
+     * not used.
+     */
+    void configure(Map<String, String> env) {
+        NodeSettings s = NodeSettings.load(data, config, env);
+        Predicate<String> given = NodeSettings.flagsGiven(spec);
+        s.override(NodeSettings.Key.API_HOST, given, t -> t).ifPresent(v -> apiHost = v);
+        s.override(NodeSettings.Key.API_PORT, given, NodeSettings.intIn(-1, 65535)).ifPresent(v -> apiPort = v);
+        p2p.fill(s, given);
+        logs.fill(s, given);
+    }
 
     @Override
     public Integer call() {
-        Logging.nodeLevel();
+        configure(System.getenv());
+        logs.apply();
         if (apiPort < -1 || apiPort > 65535) {
             throw new IllegalArgumentException("--api-port must be in 0..65535, or -1 for none");
         }

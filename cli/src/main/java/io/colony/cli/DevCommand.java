@@ -5,7 +5,9 @@ import io.colony.node.Node;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "dev", description = {"Start a development colony's first node with a 'cli' executor.",
         "Prints the export lines to paste into another terminal (COLONY_BOOTSTRAP: its peer addresses, for",
-        "'colony node start --join'); Ctrl-C stops it; the data dir is reused."})
+        "'colony node start --join'); Ctrl-C stops it; the data dir is reused.",
+        "Settings: flag > environment > DATA_DIR/colony.conf (or --config) > default, as for 'node start'."})
 final class DevCommand implements Callable<Integer> {
 
     @Spec
@@ -27,14 +30,32 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:COLONY_DEV_DATA:-${sys:user.home}/.colony/dev}",
             description = "Data dir of the dev colony (env COLONY_DEV_DATA, default ${DEFAULT-VALUE}).")
     Path data;
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Config file (Java properties; default: DATA_DIR/colony.conf if it exists). See 'colony node config'.")
+    Path config;
     @Mixin
     NodeCommand.RunOptions run = new NodeCommand.RunOptions();
     @Mixin
     P2pOptions p2p = new P2pOptions();
+    @Mixin
+    LogOptions logs = new LogOptions();
+
+    /**
+     * Fills the options not given as flags from {@code env} and the config file, like {@code node
+     * start} (flag > environment > config file > default); p2p.bootstrap is not used by dev.
+     */
+    void configure(Map<String, String> env) {
+        NodeSettings s = NodeSettings.load(data, config, env);
+        Predicate<String> given = NodeSettings.flagsGiven(spec);
+        run.fill(s, given);
+        p2p.fill(s, given);
+        logs.fill(s, given);
+    }
 
     @Override
     public Integer call() {
-        Logging.nodeLevel();
+        configure(System.getenv());
+        logs.apply();
         DevColony dev = DevColony.prepare(data);
         Node node = Node.start(run.apply(dev.nodeConfig()).withNetwork(p2p.settings("127.0.0.1", List.of(), null)));
         dev.admitMembers(node);
