@@ -1,35 +1,33 @@
 package io.colony.cli;
 
-import io.colony.node.DevColony;
-import io.colony.node.Node;
-import io.colony.node.exec.ExecResult;
-import io.colony.node.exec.RunningProcess;
-import io.colony.protocol.FunctionSpec;
-import io.colony.protocol.ProcessState;
-import io.colony.protocol.ProcessView;
-import io.colony.sdk.ColonyClient;
-import java.io.IOException;
+import io.colony.node.bench.LedgerBench;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code colony bench local}: end-to-end throughput of one node with a no-op executor. */
-@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Local.class, ColonyBench.class, EdgeBench.class})
+/**
+ * {@code colony bench ...}: benchmarks that print numbers. {@code all} runs every measurement in one
+ * process and prints one table; the others run one measurement each, with more detail.
+ */
+@Command(name = "bench", description = "Benchmarks ('bench all': every measurement, one table).",
+        subcommands = {AllBench.class, BenchCommand.Local.class, ColonyBench.class, EdgeBench.class,
+                BenchCommand.Ledger.class})
 final class BenchCommand {
 
     private BenchCommand() {
+    }
+
+    /** Progress lines on stderr, {@code # } first, flushed at once. */
+    static Consumer<String> progress(CommandSpec spec) {
+        PrintWriter err = spec.commandLine().getErr();
+        return line -> {
+            err.println("# " + line);
+            err.flush();
+        };
     }
 
     @Command(name = "local", description = {"Processes per second through one node end to end:",
@@ -46,67 +44,52 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = Files.createTempDirectory("colony-bench");
-            DevColony dev = DevColony.prepare(dir);
-            Node node = Node.start(dev.nodeConfig().withApi("127.0.0.1", 0).withExecutor("noop", "bench", capacity)
-                    .withTick(20)
-                    .withRunner((req, sink) -> RunningProcess.completed(new ExecResult(0, List.of("ok"), List.of(), null))));
+            LocalBench.Result r = LocalBench.run(processes, clients, capacity, progress(spec));
             PrintWriter out = spec.commandLine().getOut();
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
-            try {
-                dev.admitMembers(node);
-                ColonyClient client = ColonyClient.connect("127.0.0.1", node.apiPort(), dev.user());
-                FunctionSpec fs = FunctionSpec.of("noop", "true");
-                client.submit(fs); // warm-up: colony id lookup, connections
-                long t0 = System.nanoTime();
-                List<Future<List<String>>> parts = new ArrayList<>();
-                for (int c = 0; c < clients; c++) {
-                    int share = processes / clients + (c < processes % clients ? 1 : 0);
-                    parts.add(pool.submit(() -> {
-                        List<String> ids = new ArrayList<>();
-                        for (int i = 0; i < share; i++) {
-                            ids.add(client.submit(fs).id());
-                        }
-                        return ids;
-                    }));
-                }
-                List<String> ids = new ArrayList<>();
-                for (Future<List<String>> f : parts) {
-                    ids.addAll(f.get());
-                }
-                long submitted = System.nanoTime();
-                long[] toRunning = new long[ids.size()];
-                int k = 0;
-                for (String id : ids) {
-                    ProcessView p = client.waitFor(id, Duration.ofMinutes(5));
-                    if (p.state() != ProcessState.SUCCESS) {
-                        throw new IllegalStateException("process " + id + " ended " + p.state());
-                    }
-                    toRunning[k++] = p.startedMs() - p.submittedMs();
-                }
-                long done = System.nanoTime();
-                java.util.Arrays.sort(toRunning);
-                out.printf("processes: %d, clients: %d, capacity: %d%n", processes, clients, capacity);
-                out.printf("submit rate:     %.0f processes/s%n", processes / ((submitted - t0) / 1e9));
-                out.printf("end-to-end rate: %.0f processes/s (%.2f s for all to reach SUCCESS)%n",
-                        processes / ((done - t0) / 1e9), (done - t0) / 1e9);
-                out.printf("submit to RUNNING: p50 %d ms, p99 %d ms (claim time minus submit time, one clock)%n",
-                        toRunning[toRunning.length / 2], toRunning[Math.min(toRunning.length - 1, toRunning.length * 99 / 100)]);
-                return 0;
-            } finally {
-                pool.shutdownNow();
-                node.close();
-                deleteTree(dir);
-            }
+            out.printf("processes: %d, clients: %d, capacity: %d%n", r.processes(), r.clients(), r.capacity());
+            out.printf("submit rate:     %.0f processes/s%n", r.submitRate());
+            out.printf("end-to-end rate: %.0f processes/s (%.2f s for all to reach SUCCESS)%n", r.endToEndRate(),
+                    r.seconds());
+            out.printf("submit to RUNNING: p50 %d ms, p99 %d ms (claim time minus submit time, one clock)%n",
+                    r.p50RunningMs(), r.p99RunningMs());
+            return 0;
         }
+    }
 
-        /** Deletes a directory tree (benchmark scratch dirs). */
-        static void deleteTree(Path dir) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+    @Command(name = "ledger", description = {"Ledger ingest (verify + apply + durable commit, batched) beside the",
+            "raw Ed25519 verify rate measured in the same run; rebuild rate on open;",
+            "heap per 1,000 processes."})
+    static final class Ledger implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--processes", defaultValue = "10000",
+                description = "Processes ingested, 6 records each: submit, claim, 2 renewals, log, close (default ${DEFAULT-VALUE}).")
+        int processes;
+        @Option(names = "--held", defaultValue = "100000",
+                description = "Processes held for the heap figure, 0 to skip it (default ${DEFAULT-VALUE}).")
+        int held;
+        @Option(names = "--batch", defaultValue = "1024", description = "Records per commit (default ${DEFAULT-VALUE}).")
+        int batch;
+        @Option(names = "--verifiers", description = "Verification threads (default: cores - 1, at least 1).")
+        Integer verifiers;
+
+        @Override
+        public Integer call() {
+            LedgerBench.Result r = LedgerBench.measure(processes, held, batch,
+                    verifiers == null ? LedgerBench.defaultVerifiers() : verifiers, progress(spec));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("raw verify (1 core, mean of before and after the ingest): %,.0f records/s%n", r.verifyPerSecond());
+            out.printf("ingest (verify on %d thread(s) pipelined with apply + durable commit, batches of %d): %,.0f records/s"
+                    + " = %.2f x raw verify%n", r.verifiers(), r.batchSize(), r.ingestPerSecond(), r.ratio());
+            out.printf("ingested %,d records of %,d processes in %.2f s, %.2f s waiting for verification%n", r.records(),
+                    r.processes(), r.ingestSeconds(), r.verifyWaitSeconds());
+            out.printf("rebuild from the store on open: %.2f s = %,.0f records/s%n", r.rebuildSeconds(),
+                    r.rebuildPerSecond());
+            if (r.heldProcesses() > 0) {
+                out.printf("heap: %,d processes (WAITING) held = %,d bytes per 1,000 processes%n", r.heldProcesses(),
+                        r.heapPer1000());
             }
+            return 0;
         }
     }
 }
