@@ -93,8 +93,8 @@ public final class Node implements ColonyService, AutoCloseable {
      * most a third of the lease.
      */
     static final long CLAIM_CHECK_WAIT_MS = 4_000;
-    /** Nodes take turns at submitting what crons and generators owe, over this window. */
-    static final long TRIGGER_SPREAD_WITH_PEERS_MS = 1_000;
+    /** With peers, nodes take turns at submitting what crons and generators owe, this long each. */
+    static final long TRIGGER_TURN_MS = 300;
     /** How often the loop looks for due cron ticks and generator groups. */
     static final long TRIGGER_CHECK_MS = 200;
     /** due Fail (process/attempt) -> when this node first saw it due; loop thread only */
@@ -154,7 +154,7 @@ public final class Node implements ColonyService, AutoCloseable {
         this.metrics = new NodeMetrics(config.executorType() == null ? 0 : config.capacity());
         this.store = new DigestedRecordStore(MapDbRecordStore.open(config.ledgerFile()), this::onStored);
         this.ledger = new Ledger(colonyId, config.ledger(), store);
-        this.triggerSubmitter = new TriggerSubmitter(identity, TRIGGER_SPREAD_WITH_PEERS_MS);
+        this.triggerSubmitter = new TriggerSubmitter(identity, TRIGGER_TURN_MS);
         for (SignedRecord m : store.membership()) {
             onStored(Records.decode(m));
         }

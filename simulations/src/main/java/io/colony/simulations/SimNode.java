@@ -44,8 +44,8 @@ public final class SimNode {
 
     /** Node tick period: ledger timeouts and lease decisions, as the real node's tick. */
     static final long TICK_MS = 250;
-    /** Nodes take turns at submitting what crons owe over this window, as real nodes do. */
-    static final long TRIGGER_SPREAD_MS = 1_000;
+    /** Nodes take turns at submitting what crons owe, this long each, as real nodes do. */
+    static final long TRIGGER_TURN_MS = 300;
 
     private final Simulation sim;
     private final int index;
@@ -159,7 +159,7 @@ public final class SimNode {
         source = new LedgerSyncSource(ledger, store, this::localNow, this::changed);
         replicator = new Replicator(net, sim.colonyId(), Runnable::run, sim.scheduler(), source,
                 key -> ledger.isOwner(key) || ledger.isMember(key, localNow()), replication, random.nextLong());
-        triggers = new TriggerSubmitter(identity, TRIGGER_SPREAD_MS);
+        triggers = new TriggerSubmitter(identity, TRIGGER_TURN_MS);
         leases = executor ? new LeaseManager(sim.colonyId(), identity.publicKey(), name, Simulation.EXECUTOR_TYPE,
                 sim.config().capacity(), leaseConfig) : null;
         up = true;

@@ -398,6 +398,11 @@ public final class Ledger {
         return membership.valid(membership.find(memberKey), atMs);
     }
 
+    /** The keys admitted as nodes (role NODE) and valid at {@code atMs}, in no particular order. */
+    public List<byte[]> nodeMembers(long atMs) {
+        return membership.nodesAt(atMs);
+    }
+
     /** True if {@code memberKey} is the colony owner. */
     public boolean isOwner(byte[] memberKey) {
         return Arrays.equals(memberKey, colony);

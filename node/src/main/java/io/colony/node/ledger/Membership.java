@@ -19,7 +19,7 @@ final class Membership {
     static final class Member {
         final byte[] key;
         final String id;
-        private final List<long[]> events = new ArrayList<>(1); // {ts, idA, idB, admit?1:0, expires}
+        private final List<long[]> events = new ArrayList<>(1); // {ts, idA, idB, admit?1:0, expires, role}
 
         Member(byte[] key) {
             this.key = key;
@@ -78,8 +78,31 @@ final class Membership {
         }
         IdKey rid = IdKey.of(r.id());
         long expires = admit ? r.record().getAdmit().getExpiresMs() : 0;
-        m.events.add(new long[] {r.timestampMs(), rid.a(), rid.b(), admit ? 1 : 0, expires});
+        long role = admit ? r.record().getAdmit().getRoleValue() : 0;
+        m.events.add(new long[] {r.timestampMs(), rid.a(), rid.b(), admit ? 1 : 0, expires, role});
         m.events.sort(ORDER);
+    }
+
+    /** Keys admitted as nodes and valid at {@code ts} (the owner not included), in no particular order. */
+    List<byte[]> nodesAt(long ts) {
+        List<byte[]> out = new ArrayList<>();
+        for (Member m : members.values()) {
+            if (m != owner && valid(m, ts) && lastAt(m, ts)[5] == io.colony.protocol.pb.Role.NODE_VALUE) {
+                out.add(m.key);
+            }
+        }
+        return out;
+    }
+
+    private static long[] lastAt(Member m, long ts) {
+        long[] last = null;
+        for (long[] e : m.events) {
+            if (e[0] > ts) {
+                break;
+            }
+            last = e;
+        }
+        return last;
     }
 
     /** Number of known keys (owner included). */

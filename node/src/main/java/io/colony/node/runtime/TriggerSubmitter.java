@@ -15,8 +15,10 @@ import java.util.Set;
 /**
  * Decides when this node signs what crons and generators owe. Every node computes the same bodies (one
  * process id per tick or group of packs colony-wide), so a submission signed by several nodes collapses
- * into one process; with peers, each node waits a delay in [0, spread) drawn from its key and the
- * submission, so that usually one node signs it and the others see it arrive. Generators wait while
+ * into one process. With peers, the colony's nodes take turns: for each submission every node ranks
+ * all admitted nodes the same way (by a hash of the submission and the node key) and waits its rank
+ * times {@code step} (capped at {@link #MAX_RANK} steps), so that usually the first node up signs it and
+ * the others see it arrive before their turn. Generators wait while
  * the node is cut off or catching up: it might not know which packs were already consumed. Pure apart
  * from signing: time is an argument; one owner thread.
  */
@@ -24,15 +26,18 @@ public final class TriggerSubmitter {
     /** A cron tick no node submitted within this time (every node down) is skipped. */
     public static final long LOOK_BACK_MS = 60_000;
 
-    private final Identity identity;
-    private final long spreadMs;
-    /** due submission (record id) -> when this node first saw it due */
-    private final Map<String, Long> dueSince = new HashMap<>();
+    /** Turns beyond this rank all come at once (if that many nodes are down, speed wins). */
+    static final int MAX_RANK = 8;
 
-    /** @param spreadMs the window nodes with peers take turns over */
-    public TriggerSubmitter(Identity identity, long spreadMs) {
+    private final Identity identity;
+    private final long stepMs;
+    /** due submission (record id) -> {when this node first saw it due, its delay} */
+    private final Map<String, long[]> dueSince = new HashMap<>();
+
+    /** @param stepMs how long each node waits for the one ranked before it */
+    public TriggerSubmitter(Identity identity, long stepMs) {
         this.identity = identity;
-        this.spreadMs = spreadMs;
+        this.stepMs = stepMs;
     }
 
     /**
@@ -57,8 +62,9 @@ public final class TriggerSubmitter {
             }
             String key = Hex.encode(d.id());
             current.add(key);
-            long first = dueSince.computeIfAbsent(key, k -> nowMs);
-            if (!withPeers || nowMs >= first + turn(d.id())) {
+            long[] seen = dueSince.computeIfAbsent(key, k -> new long[] {nowMs,
+                    Math.min(rank(d.id(), ledger.nodeMembers(nowMs)), MAX_RANK) * stepMs});
+            if (!withPeers || nowMs >= seen[0] + seen[1]) {
                 ready.add(TriggerRecords.signDeterministic(identity, d.body()));
             }
         }
@@ -66,10 +72,21 @@ public final class TriggerSubmitter {
         return ready;
     }
 
-    /** This node's delay for a submission, in [0, spread). */
-    long turn(byte[] id) {
+    /** This node's place among {@code nodes} for a submission: how many rank before it. */
+    int rank(byte[] id, List<byte[]> nodes) {
+        long mine = turnHash(id, identity.publicKey());
+        int before = 0;
+        for (byte[] n : nodes) {
+            if (!java.util.Arrays.equals(n, identity.publicKey()) && Long.compareUnsigned(turnHash(id, n), mine) < 0) {
+                before++;
+            }
+        }
+        return before;
+    }
+
+    private static long turnHash(byte[] id, byte[] key) {
         long h = 1125899906842597L;
-        for (byte b : identity.publicKey()) {
+        for (byte b : key) {
             h = 31 * h + b;
         }
         for (byte b : id) {
@@ -78,6 +95,8 @@ public final class TriggerSubmitter {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
-        return spreadMs <= 0 ? 0 : Math.floorMod(h, spreadMs);
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
     }
 }
