@@ -95,6 +95,7 @@ final class AllBench implements Callable<Integer> {
         edge(progress);
         colony(progress);
         machine.put("seconds", Math.round((System.nanoTime() - t0) / 1e9));
+        machine.put("loadAverageAtEnd", loadAverage());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> all = new LinkedHashMap<>();
@@ -309,7 +310,8 @@ final class AllBench implements Callable<Integer> {
     private void print(PrintWriter out, Map<String, Object> m) {
         out.printf("%s, %s: %s cores, %s, %s, max heap %s MiB%n", m.get("colony"), m.get("date"), m.get("cores"),
                 m.get("jvm"), m.get("os"), m.get("maxHeapMiB"));
-        out.printf("load average at start (1, 5, 15 min): %s; took %s s%n%n", m.get("loadAverage"), m.get("seconds"));
+        out.printf("load average at start (1, 5, 15 min): %s; at the end: %s; took %s s%n%n", m.get("loadAverage"),
+                m.get("loadAverageAtEnd"), m.get("seconds"));
         int w = "what".length();
         int r = "result".length();
         for (Row row : rows) {
