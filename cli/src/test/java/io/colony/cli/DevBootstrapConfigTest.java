@@ -133,7 +133,9 @@ class DevBootstrapConfigTest {
         Files.createDirectories(devDir);
         Files.writeString(devDir.resolve(NodeSettings.FILE_NAME),
                 "api.port = 0\np2p.port = 0\nexecutor.name = from-conf\nexecutor.capacity = 3\n");
-        try (NodeJvm dev = NodeJvm.start("dev", dir, "dev", "--data", devDir.toString()).awaitReady()) {
+        NodeJvm dev = NodeJvm.start("dev", dir, "dev", "--data", devDir.toString());
+        try {
+            dev.awaitReady();
             NodeInfo info = dev.client(null).nodeInfo();
             assertEquals("from-conf", info.name());
             assertEquals(3, info.capacity());
@@ -142,15 +144,20 @@ class DevBootstrapConfigTest {
             Files.createDirectories(bootDir);
             // API on (the bootstrap default is off), peer port and address from the file
             Files.writeString(bootDir.resolve(NodeSettings.FILE_NAME), "api.port = 0\np2p.port = 0\np2p.host = 127.0.0.1\n");
-            try (NodeJvm boot = NodeJvm.start("bootstrap", dir, "bootstrap", "--data", bootDir.toString(), "--colony",
-                    info.colony(), "--bootstrap", dev.peerAddress())
-                    .awaitReady()) {
+            NodeJvm boot = NodeJvm.start("bootstrap", dir, "bootstrap", "--data", bootDir.toString(), "--colony",
+                    info.colony(), "--bootstrap", dev.peerAddress());
+            try {
+                boot.awaitReady();
                 assertTrue(boot.apiPort() > 0, "API from the config file");
                 assertTrue(boot.peerAddress().startsWith("/ip4/127.0.0.1/tcp/"), boot.peerAddress());
                 NodeInfo b = boot.client(null).nodeInfo();
                 assertEquals(info.colony(), b.colony());
                 assertTrue(b.executorTypes().isEmpty(), "no executor on a bootstrap peer");
+            } finally {
+                boot.close();
             }
+        } finally {
+            dev.close();
         }
     }
 }

@@ -185,11 +185,16 @@ class JarSmokeIT {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             process.destroy(); // SIGTERM: graceful stop
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(30, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
-                process.waitFor(30, TimeUnit.SECONDS);
+                Thread.currentThread().interrupt();
             }
         }
     }
