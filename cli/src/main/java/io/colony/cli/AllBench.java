@@ -286,8 +286,7 @@ final class AllBench implements Callable<Integer> {
         m.put("colony", new Main.Version().getVersion()[0]);
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
         m.put("loadAverage", loadAverage());
         return m;
