@@ -3,6 +3,8 @@ package io.colony.cli;
 import io.colony.sdk.ColonyException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -14,12 +16,30 @@ import picocli.CommandLine.Spec;
 @Command(name = "colony", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = {"Colony: run function specs on a colony of peer nodes.", "",
                 "Quick start: 'colony dev' in one terminal, then in another paste its export lines and run",
-                "  colony process submit --spec sayhello.json --wait"},
-        subcommands = {DevCommand.class, ProcessCommand.class, WorkflowCommand.class, TriggerCommands.Cron.class,
-                TriggerCommands.Generator.class, LogCommand.class, KeyCommand.class,
-                NodeCommand.class, MemberCommand.class, BootstrapCommand.class, BenchCommand.class,
-                io.colony.cli.chaos.ChaosCommand.class, CommandLine.HelpCommand.class})
+                "  colony process submit --spec sayhello.json --wait"})
 public final class Main implements Runnable {
+
+    /**
+     * The top-level commands, in help order. Only the one invoked is registered (building picocli's
+     * model of every command costs about a quarter of a node's start-up); all are for help, for no
+     * command and for an unknown one.
+     */
+    private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("dev", DevCommand.class);
+        COMMANDS.put("process", ProcessCommand.class);
+        COMMANDS.put("workflow", WorkflowCommand.class);
+        COMMANDS.put("cron", TriggerCommands.Cron.class);
+        COMMANDS.put("generator", TriggerCommands.Generator.class);
+        COMMANDS.put("log", LogCommand.class);
+        COMMANDS.put("key", KeyCommand.class);
+        COMMANDS.put("node", NodeCommand.class);
+        COMMANDS.put("member", MemberCommand.class);
+        COMMANDS.put("bootstrap", BootstrapCommand.class);
+        COMMANDS.put("bench", BenchCommand.class);
+        COMMANDS.put("chaos", io.colony.cli.chaos.ChaosCommand.class);
+    }
 
     /** System property holding the wall-clock ms at which {@link #main} started (the node logs its start-up time from it). */
     public static final String MAIN_MS_PROPERTY = "colony.main.ms";
@@ -46,6 +66,13 @@ public final class Main implements Runnable {
     /** Runs the command line with the given streams and returns the exit status (for tests and embedding). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cmd = new CommandLine(new Main());
+        Class<?> only = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (only != null) {
+            cmd.addSubcommand(args[0], only);
+        } else {
+            COMMANDS.forEach(cmd::addSubcommand);
+            cmd.addSubcommand("help", new CommandLine.HelpCommand());
+        }
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);

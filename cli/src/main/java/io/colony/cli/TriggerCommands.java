@@ -29,14 +29,14 @@ final class TriggerCommands {
     private TriggerCommands() {
     }
 
-    @Command(name = "cron", description = {"Submit a function spec or workflow on a schedule: once per tick, colony-wide,",
-            "whichever nodes are up (every node computes the same process id for a tick)."},
+    @Command(name = "cron", description = {"Submit a function spec or workflow on a schedule, once per tick colony-wide.",
+            "Whichever nodes are up, every node computes the same process id for a tick."},
             subcommands = {CronAdd.class, TriggerList.Crons.class, TriggerGet.Cron.class, TriggerRemove.Cron.class})
     static final class Cron {
     }
 
-    @Command(name = "generator", description = {"Submit a workflow once N args were packed into it, or a timeout after the",
-            "oldest pack: the packed args are appended to the args of every step without dependencies."},
+    @Command(name = "generator", description = {"Submit a workflow once N args were packed into it, or after a timeout.",
+            "The packed args are appended to the args of every step without dependencies."},
             subcommands = {GeneratorAdd.class, GeneratorPack.class, TriggerList.Generators.class, TriggerGet.Generator.class,
                     TriggerRemove.Generator.class})
     static final class Generator {
