@@ -300,20 +300,7 @@ public final class Replicator implements AutoCloseable {
     private CompletableFuture<Void> fetch(String peer, List<ByteString> ids) {
         List<ByteString> wanted = new ArrayList<>(ids);
         return ask(peer, SyncRequest.newBuilder().setFetch(FetchRequest.newBuilder().addAllIds(wanted)).build())
-                .thenAcceptAsync(resp -> {
-                    List<SignedRecord> records = new ArrayList<>();
-                    for (ByteString b : resp.getFetch().getRecordsList()) {
-                        try {
-                            records.add(SignedRecord.parseFrom(b));
-                        } catch (InvalidProtocolBufferException e) {
-                            LOG.debug("peer {} sent a malformed record", peer);
-                        }
-                    }
-                    if (!records.isEmpty()) {
-                        pulledRecords += records.size();
-                        noteRefused(source.ingest(records, peer));
-                    }
-                }, owner)
+                .thenAcceptAsync(resp -> pulledRecords += ingestAnswer(resp, peer), owner)
                 .thenCompose(v -> {
                     // answers are size-capped: ask again for what did not fit
                     List<ByteString> rest = new ArrayList<>();
@@ -325,6 +312,22 @@ public final class Replicator implements AutoCloseable {
                     return rest.size() < wanted.size() && !rest.isEmpty() ? fetch(peer, rest)
                             : CompletableFuture.completedFuture(null);
                 });
+    }
+
+    /** Applies the records of a fetch (or claim check) answer; returns how many it carried. */
+    private int ingestAnswer(SyncResponse resp, String peer) {
+        List<SignedRecord> records = new ArrayList<>();
+        for (ByteString b : resp.getFetch().getRecordsList()) {
+            try {
+                records.add(SignedRecord.parseFrom(b));
+            } catch (InvalidProtocolBufferException e) {
+                LOG.debug("peer {} sent a malformed record", peer);
+            }
+        }
+        if (!records.isEmpty()) {
+            noteRefused(source.ingest(records, peer));
+        }
+        return records.size();
     }
 
     private void noteRefused(List<byte[]> refused) {
@@ -362,19 +365,7 @@ public final class Replicator implements AutoCloseable {
         CompletableFuture<?>[] answers = new CompletableFuture<?>[peers.size()];
         for (int i = 0; i < peers.size(); i++) {
             String peer = peers.get(i);
-            answers[i] = ask(peer, req).thenAcceptAsync(resp -> {
-                List<SignedRecord> records = new ArrayList<>();
-                for (ByteString b : resp.getFetch().getRecordsList()) {
-                    try {
-                        records.add(SignedRecord.parseFrom(b));
-                    } catch (InvalidProtocolBufferException e) {
-                        LOG.debug("peer {} sent a malformed record", peer);
-                    }
-                }
-                if (!records.isEmpty()) {
-                    noteRefused(source.ingest(records, peer));
-                }
-            }, owner).handle((v, e) -> {
+            answers[i] = ask(peer, req).thenAcceptAsync(resp -> ingestAnswer(resp, peer), owner).handle((v, e) -> {
                 if (e != null) {
                     LOG.debug("claim check with {} failed: {}", peer, e.toString());
                 }
