@@ -73,7 +73,7 @@ final class DevCommand implements Callable<Integer> {
         out.println("# then e.g.: ./colony process submit --spec sayhello.json --wait");
         if (!peers.isEmpty()) {
             out.println("# another node on this machine: ./colony node start --data DIR2 --api-port 50081 --p2p-port 4002"
-                    + " --join \"$(./colony member invite --data " + data + ")\"");
+                    + " --join \"$(./colony member invite --data " + data + " --port " + node.apiPort() + ")\"");
         }
         out.println("# Owner key (admits members): " + data.resolve(DevColony.OWNER_KEY) + ". Ctrl-C stops the node.");
         out.flush();
