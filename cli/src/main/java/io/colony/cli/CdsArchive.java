@@ -151,7 +151,7 @@ final class CdsArchive {
         Path dir = Files.createTempDirectory("colony-cds");
         PrintWriter sink = new PrintWriter(Writer.nullWriter());
         try {
-            CommandLine cli = new CommandLine(new Main());
+            CommandLine cli = Main.allCommands();
             usage(cli, sink);
             Main.run(sink, sink, "node", "config", "--data", dir.toString());
             Logging.configure("warn", "text");

@@ -65,13 +65,13 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given streams and returns the exit status (for tests and embedding). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cmd = new CommandLine(new Main());
         Class<?> only = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        CommandLine cmd;
         if (only != null) {
+            cmd = new CommandLine(new Main());
             cmd.addSubcommand(args[0], only);
         } else {
-            COMMANDS.forEach(cmd::addSubcommand);
-            cmd.addSubcommand("help", new CommandLine.HelpCommand());
+            cmd = allCommands();
         }
         cmd.setOut(out);
         cmd.setErr(err);
@@ -92,6 +92,14 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return status;
+    }
+
+    /** The {@code colony} command with every command registered (help, docs, tests). */
+    static CommandLine allCommands() {
+        CommandLine cmd = new CommandLine(new Main());
+        COMMANDS.forEach(cmd::addSubcommand);
+        cmd.addSubcommand("help", new CommandLine.HelpCommand());
+        return cmd;
     }
 
     private static String message(Exception e) {

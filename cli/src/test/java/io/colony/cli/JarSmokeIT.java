@@ -110,7 +110,7 @@ class JarSmokeIT {
     @Test
     void everyCommandPrintsItsHelpFromTheJar() throws Exception {
         List<List<String>> all = new ArrayList<>();
-        commands(new CommandLine(new Main()), List.of(), all);
+        commands(Main.allCommands(), List.of(), all);
         assertTrue(all.size() > 30, "commands: " + all);
         all.add(List.of()); // colony --help
         ExecutorService pool = Executors.newFixedThreadPool(2, daemon());
