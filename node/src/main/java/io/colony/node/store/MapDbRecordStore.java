@@ -148,7 +148,11 @@ public final class MapDbRecordStore extends IndexedRecordStore {
                 LOG.info("record store {}: {} journal entries replayed", dbFile, replayed[0]);
             }
         });
-        if (cut > 0) {
+        if (journal.savedTail() != null) {
+            LOG.error("record store {}: the journal has a damaged entry with committed records after it; those {}"
+                    + " bytes are kept in {} and the node goes on without them (peers give them back by sync)",
+                    dbFile, cut, journal.savedTail());
+        } else if (cut > 0) {
             LOG.info("record store {}: cut {} bytes of uncommitted journal tail", dbFile, cut);
         }
         checkpoint();

@@ -36,6 +36,7 @@ final class RecordJournal implements AutoCloseable {
     private final FileChannel channel;
     private long end;
     private long committedEnd;
+    private Path savedTail;
     private final CRC32C crc = new CRC32C();
 
     private RecordJournal(Path file, FileChannel channel, long end) {
@@ -95,12 +96,57 @@ final class RecordJournal implements AutoCloseable {
         }
         long cut = size - lastCommit;
         if (cut > 0) {
+            if (commitAfter(pos + 1, size)) {
+                // not a torn tail: a damaged entry with committed records after it; keep them aside
+                savedTail = file.resolveSibling(file.getFileName() + ".damaged-" + lastCommit);
+                try (FileChannel out = FileChannel.open(savedTail, StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                    channel.transferTo(lastCommit, cut, out);
+                    out.force(true);
+                }
+            }
             channel.truncate(lastCommit);
             channel.force(true);
         }
         end = lastCommit;
         committedEnd = lastCommit;
         return cut;
+    }
+
+    /**
+     * Where {@link #recover} saved the entries it cut off because committed records followed a damaged
+     * one (not a torn tail), or null.
+     */
+    Path savedTail() {
+        return savedTail;
+    }
+
+    /** True if a COMMIT entry (always the same 9 bytes) starts anywhere in [from, size). */
+    private boolean commitAfter(long from, long size) throws IOException {
+        byte[] commit = commitEntry();
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        long at = from;
+        while (at + commit.length <= size) {
+            buf.clear();
+            int n = channel.read(buf, at);
+            if (n < commit.length) {
+                return false;
+            }
+            byte[] a = buf.array();
+            for (int i = 0; i + commit.length <= n; i++) {
+                if (java.util.Arrays.equals(a, i, i + commit.length, commit, 0, commit.length)) {
+                    return true;
+                }
+            }
+            at += n - commit.length + 1;
+        }
+        return false;
+    }
+
+    private static byte[] commitEntry() {
+        CRC32C c = new CRC32C();
+        c.update(COMMIT);
+        return ByteBuffer.allocate(HEADER + 1).putInt(1).putInt((int) c.getValue()).put(COMMIT).array();
     }
 
     /** Receives committed groups during recovery. */

@@ -208,6 +208,41 @@ class MapDbRecordStoreTest {
     }
 
     @Test
+    void aDamagedEntryWithCommittedRecordsAfterItIsKeptAsideNotThrownAway() throws Exception {
+        Path file = dir.resolve("d.db");
+        List<DecodedRecord> first = someRecords(10);
+        List<DecodedRecord> later = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            later.add(d(f.submit(9_000 + i, FunctionSpec.of("cli", "later" + i))));
+        }
+        Path journal = dir.resolve("d.db.journal");
+        long damageAt;
+        try (MapDbRecordStore s = MapDbRecordStore.open(file)) {
+            s.putAll(first);
+            damageAt = Files.size(journal);
+            s.putAll(later);
+        }
+        Files.delete(dir.resolve("d.db.checkpoint")); // rebuild from the journal
+        byte[] bytes = Files.readAllBytes(journal);
+        bytes[(int) damageAt + 20] ^= 0x55; // bit rot inside the first later record
+        Files.write(journal, bytes);
+        try (MapDbRecordStore s = MapDbRecordStore.open(file)) {
+            assertEquals(first.size(), s.count());
+        }
+        Path kept = dir.resolve("d.db.journal.damaged-" + damageAt);
+        assertTrue(Files.exists(kept), "the cut-off entries are kept");
+        assertEquals(bytes.length - damageAt, Files.size(kept));
+        // a torn tail (no commit after it) is only cut
+        Files.write(journal, new byte[] {0, 0, 0, 9, 1}, java.nio.file.StandardOpenOption.APPEND);
+        try (MapDbRecordStore s = MapDbRecordStore.open(file)) {
+            assertEquals(first.size(), s.count());
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.filter(p -> p.getFileName().toString().contains("damaged")).count());
+        }
+    }
+
+    @Test
     void storeWrittenBeforeTheJournalIsMigrated() {
         Path file = dir.resolve("old.db");
         List<DecodedRecord> recs = someRecords(20);
