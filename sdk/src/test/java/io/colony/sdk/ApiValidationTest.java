@@ -175,4 +175,32 @@ class ApiValidationTest {
         expect(405, "DELETE", "/api/v1/processes/" + "ab".repeat(32), (String) null);
         expect(405, "POST", "/api/v1/health", "{}");
     }
+
+    @Test
+    void cronAndGeneratorRoutesRefuseBadInputAndChangeNothing() throws Exception {
+        int crons = colony.client.crons().size();
+        // a submit where a cron is expected
+        JsonNode e = expect(400, "POST", "/api/v1/crons", wire(user.submit(System.currentTimeMillis(),
+                FunctionSpec.of("cli", "x"))));
+        assertTrue(e.get("error").asText().contains("cron"), e.toString());
+        // a cron with a bad schedule, signed properly: refused when decoded
+        expect(400, "POST", "/api/v1/crons", wire(user.sign(io.colony.protocol.TriggerRecords.cron(
+                colony.dev.owner().publicKey(), System.currentTimeMillis(), "c", java.util.List.of(
+                        FunctionSpec.of("cli", "x")), "61 * * * *", new byte[16]))));
+        expect(400, "GET", "/api/v1/crons/not-an-id", (String) null);
+        expect(404, "GET", "/api/v1/crons/" + "ab".repeat(32), (String) null);
+        // a pack for a generator nobody added
+        byte[] nobody = io.colony.protocol.Hex.decode("ab".repeat(32), 32, "id");
+        expect(404, "POST", "/api/v1/generators/" + "ab".repeat(32) + "/pack", wire(user.pack(
+                System.currentTimeMillis(), nobody, "x")));
+        expect(404, "POST", "/api/v1/crons/" + "ab".repeat(32) + "/pack", "{}");
+        // a generator, then a pack naming another generator than the URL
+        var gen = colony.client.addGenerator("g", java.util.List.of(FunctionSpec.of("cli", "x")), 5,
+                java.time.Duration.ZERO);
+        e = expect(400, "POST", "/api/v1/generators/" + gen.id() + "/pack", wire(user.pack(System.currentTimeMillis(),
+                new byte[32], "x")));
+        assertTrue(e.get("error").asText().contains("another generator"), e.toString());
+        assertEquals(0, colony.client.generator(gen.id()).pending());
+        assertEquals(crons, colony.client.crons().size());
+    }
 }

@@ -223,4 +223,21 @@ class ReplicatorTest {
             assertEquals("a", onScheduler(() -> m.ledger.get(pid).orElseThrow().executorName()));
         }
     }
+
+    @Test
+    void aBadClaimCheckIsAnErrorAnswerAndChangesNothing() {
+        colonyOf(1);
+        awaitConverged();
+        Member a = members.get(0);
+        long before = a.count();
+        SignedRecord sub = submit(a, 7); // a valid record, but not a claim
+        for (com.google.protobuf.ByteString claim : List.of(com.google.protobuf.ByteString.copyFromUtf8("junk"),
+                sub.toByteString())) {
+            byte[] req = io.colony.node.pb.SyncRequest.newBuilder().setClaimCheck(
+                    io.colony.node.pb.ClaimCheckRequest.newBuilder().setClaim(claim)).build().toByteArray();
+            io.colony.node.pb.SyncResponse r = onScheduler(() -> a.replicator.serve(req));
+            assertEquals(io.colony.node.pb.SyncResponse.KindCase.ERROR, r.getKindCase(), r.toString());
+        }
+        assertEquals(before, a.count(), "nothing stored");
+    }
 }
