@@ -491,6 +491,7 @@ public final class Node implements ColonyService, AutoCloseable {
             m.put("peers", network == null ? 0 : network.peers().size());
             m.put("knownPeers", network == null ? 0 : network.knownPeers().size());
             m.put("isolated", network != null && network.isolated());
+            m.put("claimChecksAnswered", network == null ? 0 : network.claimChecksAnswered());
             m.put("ledgerProcesses", ledger.size());
             m.put("heldRecords", ledger.heldCount());
             Map<String, Long> counts = new LinkedHashMap<>();

@@ -162,6 +162,10 @@ class MultiNodeTest {
         // the work was shared
         long executors = ids.stream().map(id -> get(nodes.get(0), id).orElseThrow().executorName()).distinct().count();
         assertTrue(executors >= 2, "work spread over executors: " + executors);
+        // every start was preceded by a claim check with both peers: 2 answers per process at least
+        long answered = nodes.stream().mapToLong(n -> ((Number) n.status().join().get("claimChecksAnswered"))
+                .longValue()).sum();
+        assertTrue(answered >= 2L * ids.size(), "claim checks answered: " + answered);
     }
 
     @Test

@@ -103,7 +103,7 @@ public final class ColonyClient {
 
     /**
      * The node's operating status ({@code GET /api/v1/status}): {@code peers}, {@code knownPeers},
-     * {@code isolated}, {@code ledgerProcesses}, {@code heldRecords}, {@code processes} per state,
+     * {@code isolated}, {@code claimChecksAnswered}, {@code ledgerProcesses}, {@code heldRecords}, {@code processes} per state,
      * {@code executorType}, {@code capacity}, {@code leasesHeld}, {@code running}, {@code heapUsedBytes},
      * {@code heapMaxBytes}, {@code uptimeMs}.
      */

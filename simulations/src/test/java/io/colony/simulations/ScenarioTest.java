@@ -74,4 +74,13 @@ class ScenarioTest {
         // several nodes sign some ticks (during the partition both sides do), yet each is one process
         assertTrue(r.cronSignatures() >= r.cronTicks());
     }
+
+    @Test
+    void withoutFaultsOneNodeSignsEachCronTick() {
+        SimReport r = new Simulation(BASE.withProcesses(5)).withCron(2).run();
+        assertTrue(r.ok(), r::format);
+        assertTrue(r.cronTicks() >= 15, "ticks: " + r.cronTicks());
+        // the nodes' turns: the first node up signs, the others see it arrive before theirs
+        assertEquals(r.cronTicks(), r.cronSignatures(), r::format);
+    }
 }

@@ -154,6 +154,11 @@ public final class ColonyNetwork implements AutoCloseable {
         return cluster.knownPeers();
     }
 
+    /** Claim checks answered for peers so far. */
+    public long claimChecksAnswered() {
+        return replicator.claimChecksAnswered();
+    }
+
     /** Records received through anti-entropy so far. */
     public long pulledRecords() {
         return replicator.pulledRecords();

@@ -74,6 +74,7 @@ public final class Replicator implements AutoCloseable {
     private volatile boolean closed;
     private volatile Scheduler.Cancellable timer;
     private long pulledRecords;
+    private long claimChecksAnswered;
     private long syncRounds;
     private volatile boolean caughtUp;
 
@@ -130,6 +131,11 @@ public final class Replicator implements AutoCloseable {
     /** Publishes a record this node created and stored. */
     public void publish(SignedRecord record) {
         network.publish(topic, record.toByteArray());
+    }
+
+    /** Claim checks this node answered for its peers so far (each: a peer about to start an attempt). */
+    public long claimChecksAnswered() {
+        return claimChecksAnswered;
     }
 
     /** Number of records received through anti-entropy pulls so far. */
@@ -390,6 +396,7 @@ public final class Replicator implements AutoCloseable {
         if (!source.contains(d.id())) {
             noteRefused(source.ingest(List.of(claim), "claim-check"));
         }
+        claimChecksAnswered++;
         FetchResponse.Builder out = FetchResponse.newBuilder();
         int size = 0;
         for (SignedRecord r : source.processRecords(d.processId())) {
