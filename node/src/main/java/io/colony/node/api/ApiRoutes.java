@@ -231,11 +231,12 @@ public final class ApiRoutes {
                 .orElseThrow(() -> ApiError.notFound("no " + kind + " " + Hex.encode(id))));
     }
 
+    /** The verified record in a request body, which must be of {@code kind} (null: Admit or Revoke). */
     private DecodedRecord signedOf(byte[] body, RecordKind kind) {
         DecodedRecord record = Records.open(read(body, WireRecord.class).toSigned());
-        if (record.kind() != kind) {
-            throw ApiError.badRequest("body", "this route takes a " + kind.name().toLowerCase(Locale.ROOT)
-                    + " record, not " + record.kind().name().toLowerCase(Locale.ROOT));
+        if (kind == null ? !record.kind().isMembership() : record.kind() != kind) {
+            throw ApiError.badRequest("body", "this route takes a " + (kind == null ? "admit or revoke"
+                    : kind.name().toLowerCase(Locale.ROOT)) + " record, not " + record.kind().name().toLowerCase(Locale.ROOT));
         }
         return record;
     }
@@ -249,12 +250,7 @@ public final class ApiRoutes {
     }
 
     private CompletableFuture<Object> applyRecord(byte[] body, RecordKind kind, byte[] processId) {
-        WireRecord wire = read(body, WireRecord.class);
-        DecodedRecord record = Records.open(wire.toSigned());
-        if (kind == null ? !record.kind().isMembership() : record.kind() != kind) {
-            throw ApiError.badRequest("body", "this route takes a " + (kind == null ? "admit or revoke"
-                    : kind.name().toLowerCase(Locale.ROOT)) + " record, not " + record.kind().name().toLowerCase(Locale.ROOT));
-        }
+        DecodedRecord record = signedOf(body, kind);
         if (processId != null && !Arrays.equals(processId, record.processId())) {
             throw ApiError.badRequest("body", "the record names another process than the URL");
         }

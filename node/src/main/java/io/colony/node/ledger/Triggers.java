@@ -151,11 +151,6 @@ final class Triggers {
         return defs.get(IdKey.of(id));
     }
 
-    /** True if this pack was consumed by a generator's submission. */
-    boolean consumed(byte[] packId) {
-        return consumed.contains(IdKey.of(packId));
-    }
-
     static TriggerView view(Def d, long nowMs) {
         var specs = (d.isCron() ? d.add.record().getCron().getSpecsList() : d.add.record().getGenerator().getSpecsList())
                 .stream().map(SpecCodec::fromProto).toList();
