@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * @param signed the envelope as received
  * @param record the parsed body
- * @param id SHA-256 of the body
+ * @param id the record id ({@link Records#recordId(SignedRecord)}): bound to the signer, except for triggered submissions
  * @param kind record kind
  * @param processIds the processes it concerns: one for process records, one per spec for a workflow,
  *                   none for membership records

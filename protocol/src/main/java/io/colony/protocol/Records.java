@@ -24,8 +24,9 @@ import java.util.List;
 /**
  * Building, signing, verifying and decoding ledger records.
  *
- * <p>{@code signature = Ed25519(signer, "colony-record-v1:" || body)}; record id = SHA-256(body); a
- * process id is the id of its Submit record; workflow member i has id
+ * <p>{@code signature = Ed25519(signer, "colony-record-v1:" || body)}; record id =
+ * SHA-256(0x00 || signer || body), or SHA-256(body) for a cron's or generator's submission (see
+ * {@link #recordId(SignedRecord)}); a process id is the id of its Submit record; workflow member i has id
  * SHA-256(workflow record id || uint32 big-endian i). Bodies are at most {@link #MAX_RECORD_BYTES}.
  */
 public final class Records {
@@ -145,9 +146,43 @@ public final class Records {
                 r.getSignature().toByteArray());
     }
 
-    /** SHA-256 of the body. */
+    /**
+     * The record's id. A record is identified by its body <em>and its signer</em>:
+     * SHA-256(0x00 || signer || body), so that two members who sign the same bytes (two nodes failing
+     * an expired lease in the same millisecond, or a member re-signing another's record) make two
+     * records that every node stores and replicates alike, and which copy a node happened to receive
+     * first never changes what it folds. The one exception is a cron's or generator's submission
+     * (a Submit or SubmitWorkflow carrying a {@code trigger}): its body is a pure function of the
+     * trigger and the tick, every node may sign it, and its id is SHA-256(body) so that the copies
+     * collapse into one process colony-wide (the fold counts the trigger's creator as its submitter,
+     * whoever signed the copy). The leading zero byte keeps the two forms apart: no valid body starts
+     * with it (protobuf has no field number 0).
+     */
     public static byte[] recordId(SignedRecord r) {
-        return sha256(r.getBody().toByteArray());
+        Record body;
+        try {
+            body = Record.parseFrom(r.getBody());
+        } catch (InvalidProtocolBufferException e) {
+            return signedId(r);
+        }
+        return recordId(r, body);
+    }
+
+    private static byte[] recordId(SignedRecord r, Record body) {
+        return triggered(body) ? sha256(r.getBody().toByteArray()) : signedId(r);
+    }
+
+    private static boolean triggered(Record body) {
+        return (body.hasSubmit() && body.getSubmit().hasTrigger())
+                || (body.hasWorkflow() && body.getWorkflow().hasTrigger());
+    }
+
+    private static byte[] signedId(SignedRecord r) {
+        MessageDigest d = sha256();
+        d.update((byte) 0);
+        d.update(r.getSigner().toByteArray());
+        d.update(r.getBody().toByteArray());
+        return d.digest();
     }
 
     /** Id of workflow member {@code index}: SHA-256(workflow record id || uint32 BE index). */
@@ -217,7 +252,7 @@ public final class Records {
         if (body.getTimestampMs() <= 0) {
             throw new InvalidRecordException("timestamp must be positive");
         }
-        byte[] id = sha256(r.getBody().toByteArray());
+        byte[] id = recordId(r, body);
         RecordKind kind;
         List<byte[]> pids;
         switch (body.getKindCase()) {

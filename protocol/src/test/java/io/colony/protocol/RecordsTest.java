@@ -30,12 +30,40 @@ class RecordsTest {
     }
 
     @Test
+    void theSignerIsPartOfARecordsIdSoTwoSignersOfOneBodyMakeTwoRecords() {
+        // Two nodes that fail the same expired lease in the same millisecond sign identical bodies.
+        Identity other = Identity.generate();
+        io.colony.protocol.pb.Record body = Records.fail(owner.publicKey(), 5000, new byte[32], 1,
+                "lease of attempt 1 expired", false);
+        SignedRecord a = Records.sign(owner, body);
+        SignedRecord b = Records.sign(other, body);
+        assertEquals(a.getBody(), b.getBody());
+        assertNotEquals(Hex.encode(Records.recordId(a)), Hex.encode(Records.recordId(b)));
+        assertArrayEquals(Records.recordId(a), Records.open(a).id());
+        // SHA-256(0x00 || signer || body)
+        byte[] pre = new byte[1 + 32 + a.getBody().size()];
+        System.arraycopy(owner.publicKey(), 0, pre, 1, 32);
+        a.getBody().copyTo(pre, 33);
+        assertArrayEquals(Records.sha256(pre), Records.recordId(a));
+    }
+
+    @Test
+    void aTriggeredSubmissionSignedByTwoNodesIsOneRecord() {
+        SignedRecord cron = f.cron(1000, "tick", List.of(FunctionSpec.of("t", "echo", "hi")), "* * * * * *");
+        io.colony.protocol.pb.Record tick = TriggerRecords.cronTick(Records.open(cron), 2000);
+        SignedRecord a = TriggerRecords.signDeterministic(owner, tick);
+        SignedRecord b = TriggerRecords.signDeterministic(Identity.generate(), tick);
+        assertArrayEquals(Records.recordId(a), Records.recordId(b));
+        assertArrayEquals(TriggerRecords.bodyId(tick), Records.open(b).id());
+    }
+
+    @Test
     void signVerifyAndTamper() {
         SignedRecord r = f.submit(1000, FunctionSpec.of("t", "echo", "hi"));
         assertTrue(Records.verify(r));
         DecodedRecord d = Records.open(r);
         assertEquals(RecordKind.SUBMIT, d.kind());
-        assertArrayEquals(Records.sha256(r.getBody().toByteArray()), d.id());
+        assertArrayEquals(Records.recordId(r), d.id());
         assertArrayEquals(d.id(), d.processId());
         assertEquals(1000, d.timestampMs());
         assertEquals("echo", d.fields().get("funcname"));

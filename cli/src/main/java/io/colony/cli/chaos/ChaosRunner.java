@@ -409,7 +409,9 @@ final class ChaosRunner implements AutoCloseable {
             }
             boolean same = all.stream().map(m -> m.get(id)).distinct().count() == 1;
             if (!same && listed++ < MAX_LISTED) {
-                violations.add("ledgers differ on process " + id + ": " + String.join(", ", states));
+                List<ProcessView> perNode = all.stream().map(m -> m.get(id)).toList();
+                violations.add("ledgers differ on process " + id + ": " + String.join(", ", states) + "; "
+                        + Divergence.describe(nodes.stream().map(NodeProcess::name).toList(), perNode));
             }
         }
         if (listed == 0) {

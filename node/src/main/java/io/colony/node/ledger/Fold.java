@@ -49,7 +49,10 @@ final class Fold {
             p.lastTs = r.timestampMs();
         }
         if (sink != null) {
-            sink.event(r, signer, detail);
+            // a triggered submission is one record whichever node's copy this ledger holds: its
+            // history names the trigger's creator, so every node shows the same history
+            boolean submit = r.kind() == RecordKind.SUBMIT || r.kind() == RecordKind.SUBMIT_WORKFLOW;
+            sink.event(r, submit ? submitter(r, signer) : signer, detail);
         }
     }
 

@@ -60,6 +60,16 @@ class LedgerTriggersTest {
         assertArrayEquals(first.id(), Records.recordId(byB));
         assertEquals(Outcome.Status.ACCEPTED, c.status(byA));
         assertEquals(Outcome.Status.DUPLICATE, c.status(byB));
+        // a ledger that holds the other node's copy shows the same process
+        TestColony other = new TestColony(c.ownerId, new io.colony.node.store.MemoryRecordStore());
+        c.store.forEach(r -> {
+            if (!java.util.Arrays.equals(Records.recordId(r), first.id())) {
+                other.apply(r);
+            }
+        });
+        other.now = c.now;
+        assertEquals(Outcome.Status.ACCEPTED, other.status(byB));
+        assertEquals(c.view(first.id()), other.view(first.id()));
         // the cron's creator is the submitter, whoever signed: she may cancel it
         var p = c.view(first.id());
         assertEquals(alice.identity().memberId(), p.submitter());
