@@ -46,7 +46,11 @@ public final class MapDbRecordStore extends IndexedRecordStore {
     private static final long ALLOCATE_STEP = 8L << 20;
     static final long CHECKPOINT_ENTRIES = 8192;
     static final long CHECKPOINT_MS = 2000;
-    private static final byte[] CHECKPOINT_MAGIC = "COLONYC1".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Names the index format: an index checkpointed under another magic is rebuilt from the journal on
+     * open (C2: record ids bind the signer, {@link io.colony.protocol.Records#recordId}).
+     */
+    private static final byte[] CHECKPOINT_MAGIC = "COLONYC2".getBytes(StandardCharsets.US_ASCII);
 
     private final Path dbFile;
     private final Path checkpointFile;
