@@ -50,6 +50,8 @@ public final class Replicator implements AutoCloseable {
     private static final int REFUSED_CACHE = 10_000;
     private static final int MAX_GOSSIP_BATCH = 1_024;
     private static final int MAX_QUEUED_GOSSIP = 65_536;
+    /** The whole answer to a peer that has not proven its membership. */
+    public static final String NOT_TRUSTED = "membership not proven";
 
     private final PeerNetwork network;
     private final String topic;
@@ -57,6 +59,7 @@ public final class Replicator implements AutoCloseable {
     private final Scheduler scheduler;
     private final SyncSource source;
     private final Predicate<byte[]> isMember;
+    private final Predicate<String> trustedPeer;
     private final ReplicationConfig config;
     private final Random random;
     private final Map<String, Long> refusedUntil = new LinkedHashMap<>(16, 0.75f, false) {
@@ -85,6 +88,17 @@ public final class Replicator implements AutoCloseable {
      */
     public Replicator(PeerNetwork network, byte[] colonyId, Executor owner, Scheduler scheduler, SyncSource source,
             Predicate<byte[]> isMember, ReplicationConfig config, long seed) {
+        this(network, colonyId, owner, scheduler, source, isMember, peer -> true, config, seed);
+    }
+
+    /**
+     * @param trustedPeer thread-safe check that a connected peer proved its membership: only those
+     *     are served ({@value #SYNC_PROTOCOL}, claim checks), pulled from, and have their answers
+     *     applied; a peer that proves it later is announced with {@link #peerTrusted}
+     */
+    public Replicator(PeerNetwork network, byte[] colonyId, Executor owner, Scheduler scheduler, SyncSource source,
+            Predicate<byte[]> isMember, Predicate<String> trustedPeer, ReplicationConfig config, long seed) {
+        this.trustedPeer = trustedPeer;
         this.network = network;
         this.topic = topicOf(colonyId);
         this.owner = owner;
@@ -104,6 +118,10 @@ public final class Replicator implements AutoCloseable {
     public void start() {
         network.subscribe(topic, this::validate, this::onGossip);
         network.handle(SYNC_PROTOCOL, (from, bytes) -> {
+            if (!trustedPeer.test(from)) {
+                // nothing before proof: not even a digest
+                return CompletableFuture.completedFuture(error(NOT_TRUSTED).toByteArray());
+            }
             CompletableFuture<byte[]> answer = new CompletableFuture<>();
             owner.execute(() -> {
                 try {
@@ -118,7 +136,9 @@ public final class Replicator implements AutoCloseable {
         network.addPeerListener(new PeerNetwork.PeerListener() {
             @Override
             public void connected(String peerId, byte[] key) {
-                owner.execute(() -> pullFrom(peerId));
+                if (trustedPeer.test(peerId)) {
+                    owner.execute(() -> pullFrom(peerId));
+                }
             }
 
             @Override
@@ -126,6 +146,11 @@ public final class Replicator implements AutoCloseable {
             }
         });
         scheduleNext();
+    }
+
+    /** A connected peer proved its membership: pull from it at once. */
+    public void peerTrusted(String peerId) {
+        owner.execute(() -> pullFrom(peerId));
     }
 
     /** Publishes a record this node created and stored. */
@@ -236,6 +261,7 @@ public final class Replicator implements AutoCloseable {
         long delay = base / 2 + (long) (random.nextDouble() * base);
         timer = scheduler.schedule(delay, () -> owner.execute(() -> {
             List<String> peers = new ArrayList<>(network.connectedPeers());
+            peers.removeIf(p -> !trustedPeer.test(p));
             if (!peers.isEmpty()) {
                 peers.sort(null);
                 pullFrom(peers.get(random.nextInt(peers.size())));
@@ -246,7 +272,7 @@ public final class Replicator implements AutoCloseable {
 
     /** One anti-entropy round with a peer: digest, ids of differing buckets, missing records. */
     void pullFrom(String peer) {
-        if (closed || !syncing.add(peer)) {
+        if (closed || !trustedPeer.test(peer) || !syncing.add(peer)) {
             return;
         }
         long before = pulledRecords;
@@ -322,6 +348,9 @@ public final class Replicator implements AutoCloseable {
 
     /** Applies the records of a fetch (or claim check) answer; returns how many it carried. */
     private int ingestAnswer(SyncResponse resp, String peer) {
+        if (!trustedPeer.test(peer)) {
+            return 0; // it lost its membership meanwhile
+        }
         List<SignedRecord> records = new ArrayList<>();
         for (ByteString b : resp.getFetch().getRecordsList()) {
             try {
