@@ -336,4 +336,42 @@ class PeerGateTest {
         CompletableFuture<String> f = ours.fatalError();
         assertFalse(f.isDone(), "the node of the right colony goes on");
     }
+
+    @Test
+    void jsLibp2pNonMemberReceivesNothing() throws Exception {
+        io.colony.node.net.libp2p.JsPeer.assumeNode();
+        colony(1, new ClusterConfig(8, 2_000, 2_000, 5_000, 1_000));
+        Node n0 = nodes.get(0);
+        String topic = Replicator.topicOf(owner.publicKey());
+        AtomicInteger marker = new AtomicInteger();
+        List<String> submitted = new CopyOnWriteArrayList<>();
+        submitter.scheduleAtFixedRate(() -> submitted.add(submit(n0, "js" + marker.incrementAndGet()).id()),
+                0, 100, TimeUnit.MILLISECONDS);
+        io.colony.node.net.libp2p.JsPeer js = io.colony.node.net.libp2p.JsPeer.start("gossip-peer.mjs",
+                "--heartbeat", "200");
+        closeLast.add(js);
+        js.call("subscribed", WAIT, "subscribe", "topic", topic);
+        String target = js.call("dialed", WAIT, "dial", "addr", addresses(n0).get(0)).path("peer").asText();
+        String digest = java.util.Base64.getEncoder().encodeToString(fullDigestRequest().toByteArray());
+        byte[] answer = java.util.Base64.getDecoder().decode(js.call("response", WAIT, "request", "peer", target,
+                "protocol", Replicator.SYNC_PROTOCOL, "data", digest).path("data").asText());
+        assertRefused(SyncResponse.parseFrom(answer));
+        // connected for its whole probation, while processes are submitted: it hears nothing
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> js.call("mesh", WAIT,
+                "mesh", "topic", topic).path("subscribers").isEmpty());
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> js.call("connections", WAIT,
+                "connections").path("peers").isEmpty());
+        // coming back at once is refused
+        int from = js.events().size();
+        js.send("dial", "addr", addresses(n0).get(0));
+        await().atMost(WAIT).until(() -> js.events().subList(from, js.events().size()).stream().anyMatch(e ->
+                "dial".equals(e.path("cmd").asText()) || "dialed".equals(e.path("event").asText())));
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> js.call("connections",
+                WAIT, "connections").path("peers").isEmpty());
+        submitter.shutdownNow();
+        assertFalse(submitted.isEmpty());
+        long messages = js.events().stream().filter(e -> "message".equals(e.path("event").asText())).count();
+        assertEquals(0, messages, "gossip messages that reached the js peer");
+        assertFalse(js.events().toString().contains(SECRET), "a secret reached the js peer");
+    }
 }
