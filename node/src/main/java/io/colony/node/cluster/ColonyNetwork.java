@@ -86,6 +86,7 @@ public final class ColonyNetwork implements AutoCloseable {
                 k -> directory.isMember(k, System.currentTimeMillis()), cluster::isVerified, settings.replication(),
                 seed);
         cluster.addVerifiedListener(replicator::peerTrusted);
+        replicator.onRevokeSeen(directory::observe); // cut the key before reading more gossip
     }
 
     /**

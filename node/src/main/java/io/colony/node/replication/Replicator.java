@@ -74,6 +74,8 @@ public final class Replicator implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean drainScheduled =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    private final byte[] colonyId;
+    private volatile java.util.function.Consumer<DecodedRecord> revokeSeen = r -> { };
     private volatile boolean closed;
     private volatile Scheduler.Cancellable timer;
     private long pulledRecords;
@@ -99,6 +101,7 @@ public final class Replicator implements AutoCloseable {
     public Replicator(PeerNetwork network, byte[] colonyId, Executor owner, Scheduler scheduler, SyncSource source,
             Predicate<byte[]> isMember, Predicate<String> trustedPeer, ReplicationConfig config, long seed) {
         this.trustedPeer = trustedPeer;
+        this.colonyId = colonyId.clone();
         this.network = network;
         this.topic = topicOf(colonyId);
         this.owner = owner;
@@ -146,6 +149,15 @@ public final class Replicator implements AutoCloseable {
             }
         });
         scheduleNext();
+    }
+
+    /**
+     * Told of every valid owner-signed Revoke as soon as gossip delivers it, on the network thread,
+     * before the ledger stores it and before this peer reads its next gossip: the network drops the
+     * revoked key there, so records gossiped after the Revoke do not reach it from this node.
+     */
+    public void onRevokeSeen(java.util.function.Consumer<DecodedRecord> listener) {
+        this.revokeSeen = listener;
     }
 
     /** A connected peer proved its membership: pull from it at once. */
@@ -214,6 +226,7 @@ public final class Replicator implements AutoCloseable {
         if (closed) {
             return;
         }
+        noticeRevoke(data);
         if (queued.incrementAndGet() > MAX_QUEUED_GOSSIP) {
             queued.decrementAndGet(); // the ledger loop is behind: anti-entropy fetches it later
             return;
@@ -221,6 +234,22 @@ public final class Replicator implements AutoCloseable {
         gossipQueue.add(data);
         if (drainScheduled.compareAndSet(false, true)) {
             owner.execute(this::drainGossip);
+        }
+    }
+
+    /** Delivered gossip was validated (signature checked): an owner-signed Revoke takes effect now. */
+    private void noticeRevoke(byte[] data) {
+        try {
+            SignedRecord r = SignedRecord.parseFrom(data);
+            if (r.getSigner().equals(ByteString.copyFrom(colonyId))) {
+                DecodedRecord d = Records.decode(r);
+                if (d.kind() == RecordKind.REVOKE && java.util.Arrays.equals(d.record().getColony().toByteArray(),
+                        colonyId)) {
+                    revokeSeen.accept(d);
+                }
+            }
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            LOG.debug("gossiped owner record not decoded: {}", e.toString());
         }
     }
 
