@@ -68,7 +68,7 @@ public final class ClusterManager implements AutoCloseable {
     private final Map<String, String> bootstrapPeers = new ConcurrentHashMap<>();
     /** peer id -> the colony it said it belongs to (hex; "" when it only answered "another colony") */
     private final Map<String, String> foreignPeers = new ConcurrentHashMap<>();
-    private volatile Consumer<String> fatalListener = why -> { };
+    private volatile Consumer<String> fatalListener = LOG::error;
     private volatile boolean everVerified;
     private volatile boolean fatal;
     private volatile boolean closed;
@@ -166,6 +166,7 @@ public final class ClusterManager implements AutoCloseable {
     /**
      * Called once, with one line saying what to do, when this node cannot join its colony at all:
      * every bootstrap peer answered that it belongs to another colony. The manager stops dialling.
+     * Without a listener the line is logged as an error.
      */
     public void onFatal(Consumer<String> listener) {
         this.fatalListener = listener;
@@ -486,7 +487,6 @@ public final class ClusterManager implements AutoCloseable {
                 + (theirs.isEmpty() ? "" : " (" + String.join(", ", theirs) + ")") + " than its own (" + ours
                 + "): give it a join token of colony " + ours + " (colony member invite) or --bootstrap with"
                 + " peers of that colony, or start it with a new data dir";
-        LOG.error(msg);
         close();
         fatalListener.accept(msg);
     }
