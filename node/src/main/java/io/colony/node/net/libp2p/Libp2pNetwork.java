@@ -224,7 +224,10 @@ public final class Libp2pNetwork implements PeerNetwork {
         Session session = sessions.get(peerId);
         if (session != null) {
             synchronized (session) {
-                if (session.early != null) {
+                if (session.early != null) { // not sent yet: never sent
+                    for (byte[] frame : session.early) {
+                        session.queuedBytes.addAndGet(-frame.length);
+                    }
                     session.early.clear();
                 }
             }
