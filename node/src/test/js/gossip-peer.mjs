@@ -10,6 +10,10 @@
 //        -> {"event":"bench-published","count":n,"millis":…}
 //   {"cmd":"bench-expect","topic":"t","count":n}  -> once n bench messages arrived:
 //        {"event":"bench-received","count":n,"p50":µs,"p99":µs,"firstSend":µs,"lastReceive":µs}
+//   {"cmd":"request","peer":"12D3…","protocol":"/p/1","data":"<base64>"}
+//        -> one request/response exchange as Colony frames it (uvarint length + bytes, each way):
+//           {"event":"response","data":"<base64>"} (whatever came back, possibly empty)
+//   {"cmd":"connections"}                         -> {"event":"connections","peers":[…]}
 //   {"cmd":"exit"}
 // Every delivered non-bench message is reported: {"event":"message","topic":…,"from":…,"data":…}.
 // Arguments: --heartbeat <ms> (gossipsub heartbeat interval, default 1000).
@@ -17,6 +21,7 @@ import './polyfill.mjs'
 import { createInterface } from 'node:readline'
 import { multiaddr } from '@multiformats/multiaddr'
 import { gossipsub } from '@chainsafe/libp2p-gossipsub'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { createNode } from './libp2p-node.mjs'
 
 function emit (obj) {
@@ -88,12 +93,50 @@ pubsub.addEventListener('message', (evt) => {
   })
 })
 
+function uvarint (n) {
+  const out = []
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80)
+    n = Math.floor(n / 128)
+  }
+  out.push(n)
+  return Uint8Array.from(out)
+}
+
+// Sends one framed request and returns every byte the peer sent back (its framed answer, if any).
+async function request (peer, protocol, data) {
+  const stream = await node.dialProtocol(peerIdFromString(peer), protocol)
+  const body = Buffer.from(data, 'base64')
+  const chunks = []
+  await Promise.all([
+    stream.sink([uvarint(body.length), body]),
+    (async () => {
+      for await (const c of stream.source) chunks.push(Buffer.from(c.subarray()))
+    })()
+  ])
+  const all = Buffer.concat(chunks)
+  let i = 0
+  let len = 0
+  let shift = 0
+  while (i < all.length) {
+    const b = all[i++]
+    len += (b & 0x7f) * 2 ** shift
+    shift += 7
+    if (b < 0x80) break
+  }
+  return all.subarray(i, i + len).toString('base64')
+}
+
 async function run (cmd) {
   switch (cmd.cmd) {
     case 'dial': {
       const conn = await node.dial(multiaddr(cmd.addr))
       return { event: 'dialed', peer: conn.remotePeer.toString() }
     }
+    case 'request':
+      return { event: 'response', data: await request(cmd.peer, cmd.protocol, cmd.data) }
+    case 'connections':
+      return { event: 'connections', peers: node.getConnections().map(c => c.remotePeer.toString()) }
     case 'subscribe':
       pubsub.subscribe(cmd.topic)
       return { event: 'subscribed', topic: cmd.topic }

@@ -18,11 +18,15 @@ final class NodeRunner {
             node.close();
             stopped.countDown();
         }, "node-shutdown"));
+        node.fatalError().thenRun(stopped::countDown);
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             node.close();
+        }
+        if (node.fatalError().isDone()) {
+            throw new IllegalStateException(node.fatalError().join()); // one line, exit status 1
         }
         return 0;
     }

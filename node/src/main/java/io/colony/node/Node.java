@@ -114,6 +114,7 @@ public final class Node implements ColonyService, AutoCloseable {
     private final Ledger ledger;
     private final MemberDirectory members;
     private final ColonyNetwork network;
+    private final CompletableFuture<String> fatal = new CompletableFuture<>();
     private final LedgerSyncSource fromPeers;
     private final LeaseManager leases;
     private final NodeMetrics metrics;
@@ -192,6 +193,21 @@ public final class Node implements ColonyService, AutoCloseable {
         if (leases != null && network != null && network.catchingUp()) {
             leases.setCapacity(0); // until the first tick: see tickSafely
         }
+        if (network != null) { // e.g. every bootstrap peer belongs to another colony: stop, saying why
+            network.onFatal(why -> {
+                if (fatal.complete(why)) {
+                    new Thread(this::close, "node-fatal-stop").start();
+                }
+            });
+        }
+    }
+
+    /**
+     * Completes with one line saying why, when the node stopped by itself because it cannot take
+     * part in its colony (its bootstrap peers all belong to another colony).
+     */
+    public CompletableFuture<String> fatalError() {
+        return fatal;
     }
 
     /**

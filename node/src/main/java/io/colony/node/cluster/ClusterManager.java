@@ -21,6 +21,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -57,8 +58,22 @@ public final class ClusterManager implements AutoCloseable {
     /** member peer id -> last time it was connected (now, while it is) */
     private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, PeerEntry> known = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** peer id -> remote host of its connection, as the gate saw it */
+    private final Map<String, String> hostOf = new ConcurrentHashMap<>();
+    /** verified peer id -> end of the admission it presented in its hello (0: known from the ledger) */
+    private final Map<String, Long> helloAdmittedUntil = new ConcurrentHashMap<>();
+    private final PeerBackoff backoff = new PeerBackoff();
+    private final List<Consumer<String>> verifiedListeners = new CopyOnWriteArrayList<>();
+    /** bootstrap address -> the peer id that answered there */
+    private final Map<String, String> bootstrapPeers = new ConcurrentHashMap<>();
+    /** peer id -> the colony it said it belongs to (hex; "" when it only answered "another colony") */
+    private final Map<String, String> foreignPeers = new ConcurrentHashMap<>();
+    private volatile Consumer<String> fatalListener = LOG::error;
+    private volatile boolean everVerified;
+    private volatile boolean fatal;
     private volatile boolean closed;
     private volatile Scheduler.Cancellable timer;
+    private volatile Scheduler.Cancellable sweepTimer;
 
     /** What we know of a member peer: its name and where to dial it. */
     public record PeerEntry(String peerId, String name, List<String> addresses) {
@@ -85,20 +100,38 @@ public final class ClusterManager implements AutoCloseable {
         this.random = new Random(seed);
     }
 
-    /** Installs the gate and the hello protocol; call before the network starts. */
+    /** How often verified peers are checked against the membership (expired admissions). */
+    static final long SWEEP_MS = 250;
+    /** The error a peer answers to a hello of another colony. */
+    static final String ANOTHER_COLONY = "another colony";
+
+    /**
+     * Installs the gate, the hello protocol, members-only gossip and the revocation hook; call
+     * before the network starts.
+     */
     public void install() {
-        network.setConnectionGate((peer, key) -> {
-            if (members.isRevoked(key)) {
-                LOG.info("refused connection from revoked member {}", peer);
-                return false;
+        network.requireTrust();
+        network.setConnectionGate(new PeerNetwork.ConnectionGate() {
+            @Override
+            public boolean allow(String peer, byte[] key) {
+                return allow(peer, key, "");
             }
-            return true;
+
+            @Override
+            public boolean allow(String peer, byte[] key, String remoteHost) {
+                return gate(peer, key, remoteHost);
+            }
         });
+        members.addRevocationListener(this::revoked);
         network.handle(HELLO, this::answerHello);
         network.addPeerListener(new PeerNetwork.PeerListener() {
             @Override
             public void connected(String peerId, byte[] key) {
                 keys.put(peerId, key.clone());
+                if (members.isRevoked(key)) {
+                    cut(peerId, "revoked member");
+                    return;
+                }
                 if (members.isMember(key, scheduler.now())) {
                     markVerified(peerId);
                 } else {
@@ -113,6 +146,8 @@ public final class ClusterManager implements AutoCloseable {
                     lastSeen.put(peerId, scheduler.now());
                 }
                 keys.remove(peerId);
+                hostOf.remove(peerId);
+                helloAdmittedUntil.remove(peerId);
             }
         });
     }
@@ -120,6 +155,89 @@ public final class ClusterManager implements AutoCloseable {
     /** Starts dialling bootstrap peers and keeping connections up. */
     public void start() {
         maintain();
+        sweep();
+    }
+
+    /** Called (on a network or scheduler thread) with each peer once its membership is verified. */
+    public void addVerifiedListener(Consumer<String> listener) {
+        verifiedListeners.add(listener);
+    }
+
+    /**
+     * Called once, with one line saying what to do, when this node cannot join its colony at all:
+     * every bootstrap peer answered that it belongs to another colony. The manager stops dialling.
+     * Without a listener the line is logged as an error.
+     */
+    public void onFatal(Consumer<String> listener) {
+        this.fatalListener = listener;
+    }
+
+    private boolean gate(String peer, byte[] key, String remoteHost) {
+        if (members.isRevoked(key)) {
+            LOG.info("refused connection from revoked member {}", peer);
+            return false;
+        }
+        if (members.isMember(key, scheduler.now())) {
+            return true;
+        }
+        int unverified = 0;
+        for (String p : keys.keySet()) {
+            if (!verified.contains(p)) {
+                unverified++;
+            }
+        }
+        String why = backoff.refusal(peer, remoteHost, scheduler.now(), unverified);
+        if (why != null) {
+            LOG.debug("refused connection of {}: {}", peer, why);
+            return false;
+        }
+        if (!remoteHost.isEmpty()) {
+            hostOf.put(peer, remoteHost);
+        }
+        return true;
+    }
+
+    /** A Revoke was stored: that key loses its links now (on the thread that stored it). */
+    private void revoked(byte[] key) {
+        for (Map.Entry<String, byte[]> e : keys.entrySet()) {
+            if (Arrays.equals(e.getValue(), key)) {
+                cut(e.getKey(), "revoked member");
+            }
+        }
+    }
+
+    /** Drops a peer that is no member (any more): out of gossip and sync first, then disconnected. */
+    private void cut(String peer, String why) {
+        verified.remove(peer);
+        network.distrust(peer);
+        if (network.connectedPeers().contains(peer)) {
+            LOG.info("disconnecting {}: {}", peer, why);
+        }
+        network.disconnect(peer);
+    }
+
+    /** Drops verified peers whose admission expired (revocations are handled as they are stored). */
+    private void sweep() {
+        if (closed) {
+            return;
+        }
+        try {
+            long now = scheduler.now();
+            for (String peer : List.copyOf(verified)) {
+                byte[] key = keys.get(peer);
+                if (key == null) {
+                    continue;
+                }
+                if (members.isRevoked(key)) {
+                    cut(peer, "revoked member");
+                } else if (!members.isMember(key, now) && now >= helloAdmittedUntil.getOrDefault(peer, 0L)) {
+                    cut(peer, "membership expired");
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("membership sweep failed", e);
+        }
+        sweepTimer = scheduler.schedule(SWEEP_MS, this::sweep);
     }
 
     /** Peers that proved their membership and are connected now. */
@@ -171,6 +289,10 @@ public final class ClusterManager implements AutoCloseable {
         if (t != null) {
             t.cancel();
         }
+        Scheduler.Cancellable s = sweepTimer;
+        if (s != null) {
+            s.cancel();
+        }
     }
 
     // ---------------------------------------------------------------- hello
@@ -196,6 +318,10 @@ public final class ClusterManager implements AutoCloseable {
                         return;
                     }
                     if (!r.getAccepted()) {
+                        if (ANOTHER_COLONY.equals(r.getError())) {
+                            foreignPeers.putIfAbsent(peer, "");
+                            checkForeign();
+                        }
                         LOG.warn("peer {} did not accept us: {}", peer, r.getError());
                         return;
                     }
@@ -233,8 +359,12 @@ public final class ClusterManager implements AutoCloseable {
             scheduler.schedule(0, () -> expel(peer, "sent a malformed hello"));
             return CompletableFuture.completedFuture(out.setError("malformed hello").build().toByteArray());
         }
-        String err = !Arrays.equals(h.getColony().toByteArray(), colony) ? "another colony"
-                : admitProblem(peer, h.getAdmit());
+        boolean foreign = !Arrays.equals(h.getColony().toByteArray(), colony);
+        if (foreign) {
+            foreignPeers.put(peer, io.colony.protocol.Hex.encode(h.getColony().toByteArray()));
+            checkForeign();
+        }
+        String err = foreign ? ANOTHER_COLONY : admitProblem(peer, h.getAdmit());
         if (err != null) {
             if (keys.containsKey(peer)) {
                 // (a hello racing ahead of the connection event is settled by our own hello)
@@ -266,6 +396,9 @@ public final class ClusterManager implements AutoCloseable {
             return "unknown connection";
         }
         long now = scheduler.now();
+        if (members.isRevoked(key)) {
+            return "revoked";
+        }
         if (members.isMember(key, now)) {
             markVerified(peer);
             offerAdmit(admitBytes);
@@ -285,6 +418,8 @@ public final class ClusterManager implements AutoCloseable {
             if (!ok) {
                 return "admission not valid for this key";
             }
+            long expires = body.getAdmit().getExpiresMs();
+            helloAdmittedUntil.put(peer, expires <= 0 ? Long.MAX_VALUE : expires);
             markVerified(peer);
             admitSink.accept(admit);
             return null;
@@ -294,8 +429,20 @@ public final class ClusterManager implements AutoCloseable {
     }
 
     private void markVerified(String peer) {
-        verified.add(peer);
+        if (!keys.containsKey(peer)) {
+            return; // disconnected meanwhile
+        }
+        boolean fresh = verified.add(peer);
+        everVerified = true;
         lastSeen.put(peer, scheduler.now());
+        // into gossip now; a second call (the peer's answer says it verified us too) repeats our
+        // subscriptions, which it dropped if it had not verified us yet
+        network.trust(peer);
+        if (fresh) {
+            for (Consumer<String> l : verifiedListeners) {
+                l.accept(peer);
+            }
+        }
     }
 
     private void offerAdmit(ByteString admitBytes) {
@@ -314,7 +461,34 @@ public final class ClusterManager implements AutoCloseable {
             return;
         }
         LOG.info("disconnecting {}: {}", peer, why);
+        backoff.failed(peer, hostOf.get(peer), scheduler.now());
         network.disconnect(peer);
+    }
+
+    /** Stops for good when every bootstrap peer answered that it belongs to another colony. */
+    private void checkForeign() {
+        if (fatal || closed || everVerified || bootstrap.isEmpty()) {
+            return;
+        }
+        List<String> theirs = new ArrayList<>();
+        for (String b : bootstrap) {
+            String peer = bootstrapPeers.get(b);
+            String other = peer == null ? null : foreignPeers.get(peer);
+            if (other == null) {
+                return;
+            }
+            if (!other.isEmpty() && !theirs.contains(other)) {
+                theirs.add(other);
+            }
+        }
+        fatal = true;
+        String ours = io.colony.protocol.Hex.encode(colony);
+        String msg = "the join token or bootstrap peers of this node belong to another colony"
+                + (theirs.isEmpty() ? "" : " (" + String.join(", ", theirs) + ")") + " than its own (" + ours
+                + "): give it a join token of colony " + ours + " (colony member invite) or --bootstrap with"
+                + " peers of that colony, or start it with a new data dir";
+        close();
+        fatalListener.accept(msg);
     }
 
     private void remember(String peer, String peerName, List<String> addresses) {
@@ -369,7 +543,12 @@ public final class ClusterManager implements AutoCloseable {
     }
 
     private void dial(String address) {
-        network.connect(address).exceptionally(e -> {
+        network.connect(address).thenAccept(peer -> {
+            if (bootstrap.contains(address)) {
+                bootstrapPeers.put(address, peer);
+                checkForeign();
+            }
+        }).exceptionally(e -> {
             LOG.debug("could not reach {}: {}", address, e.toString());
             return null;
         });

@@ -83,7 +83,18 @@ public final class ColonyNetwork implements AutoCloseable {
                 settings.bootstrap(), settings.cluster(), seed);
         this.joining = !settings.bootstrap().isEmpty();
         this.replicator = new Replicator(network, colony, loop, scheduler, source,
-                k -> directory.isMember(k, System.currentTimeMillis()), settings.replication(), seed);
+                k -> directory.isMember(k, System.currentTimeMillis()), cluster::isVerified, settings.replication(),
+                seed);
+        cluster.addVerifiedListener(replicator::peerTrusted);
+        replicator.onRevokeSeen(directory::observe); // cut the key before reading more gossip
+    }
+
+    /**
+     * Called once, with one line saying what to do, if this node cannot join its colony: every
+     * bootstrap peer belongs to another colony. The node should stop.
+     */
+    public void onFatal(Consumer<String> listener) {
+        cluster.onFatal(listener);
     }
 
     /** Starts listening, joins through the bootstrap peers and starts replicating. */

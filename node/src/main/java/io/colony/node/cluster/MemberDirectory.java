@@ -5,6 +5,9 @@ import io.colony.protocol.Hex;
 import io.colony.protocol.RecordKind;
 import io.colony.protocol.pb.SignedRecord;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +22,7 @@ public final class MemberDirectory {
     private final byte[] owner;
     private final Map<String, Long> admittedUntil = new ConcurrentHashMap<>();
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<byte[]>> revocationListeners = new CopyOnWriteArrayList<>();
 
     public MemberDirectory(byte[] ownerKey) {
         this.owner = ownerKey.clone();
@@ -31,8 +35,21 @@ public final class MemberDirectory {
             long until = a.getExpiresMs() <= 0 ? Long.MAX_VALUE : a.getExpiresMs();
             admittedUntil.merge(Hex.encode(a.getMember().toByteArray()), until, Math::max);
         } else if (r.kind() == RecordKind.REVOKE) {
-            revoked.add(Hex.encode(r.record().getRevoke().getMember().toByteArray()));
+            byte[] key = r.record().getRevoke().getMember().toByteArray();
+            if (revoked.add(Hex.encode(key)) && !isOwner(key)) {
+                for (Consumer<byte[]> l : revocationListeners) {
+                    l.accept(key.clone());
+                }
+            }
         }
+    }
+
+    /**
+     * Called (on the thread that observes the record, right away) with the key of every member
+     * newly revoked; the network drops that key's connections there.
+     */
+    public void addRevocationListener(Consumer<byte[]> listener) {
+        revocationListeners.add(listener);
     }
 
     /** Takes note of stored membership records. */

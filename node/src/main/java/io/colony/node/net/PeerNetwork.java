@@ -41,6 +41,23 @@ public interface PeerNetwork extends AutoCloseable {
 
     void addPeerListener(PeerListener listener);
 
+    /**
+     * Makes pub/sub members-only: from now on a connected peer takes part in gossip (we send it no
+     * RPC, no message, no IHAVE/IWANT answer, no subscription, and drop whatever it sends) only
+     * once {@link #trust} was called for it. Call before {@link #start()}. Without it every
+     * connected peer takes part (tests, simulations).
+     */
+    void requireTrust();
+
+    /**
+     * Lets a connected peer into pub/sub (its membership was proven); calling it again announces our
+     * subscriptions once more (for a peer that trusts us only now). Ends with the connection.
+     */
+    void trust(String peerId);
+
+    /** Takes a peer out of pub/sub at once (before its connection is closed). */
+    void distrust(String peerId);
+
     /** Joins a pub/sub topic. The validator runs before a message is delivered or forwarded. */
     void subscribe(String topic, MessageValidator validator, MessageHandler handler);
 
@@ -87,6 +104,14 @@ public interface PeerNetwork extends AutoCloseable {
     interface ConnectionGate {
         /** @param ed25519PublicKey the remote's 32-byte identity key, proven by the handshake */
         boolean allow(String peerId, byte[] ed25519PublicKey);
+
+        /**
+         * The same, knowing the remote host (an IP address in text form, or an opaque name in the
+         * in-memory network); by default ignores it.
+         */
+        default boolean allow(String peerId, byte[] ed25519PublicKey, String remoteHost) {
+            return allow(peerId, ed25519PublicKey);
+        }
     }
 
     interface PeerListener {

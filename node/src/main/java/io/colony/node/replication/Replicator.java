@@ -50,6 +50,8 @@ public final class Replicator implements AutoCloseable {
     private static final int REFUSED_CACHE = 10_000;
     private static final int MAX_GOSSIP_BATCH = 1_024;
     private static final int MAX_QUEUED_GOSSIP = 65_536;
+    /** The whole answer to a peer that has not proven its membership. */
+    public static final String NOT_TRUSTED = "membership not proven";
 
     private final PeerNetwork network;
     private final String topic;
@@ -57,6 +59,7 @@ public final class Replicator implements AutoCloseable {
     private final Scheduler scheduler;
     private final SyncSource source;
     private final Predicate<byte[]> isMember;
+    private final Predicate<String> trustedPeer;
     private final ReplicationConfig config;
     private final Random random;
     private final Map<String, Long> refusedUntil = new LinkedHashMap<>(16, 0.75f, false) {
@@ -71,6 +74,8 @@ public final class Replicator implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean drainScheduled =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    private final byte[] colonyId;
+    private volatile java.util.function.Consumer<DecodedRecord> revokeSeen = r -> { };
     private volatile boolean closed;
     private volatile Scheduler.Cancellable timer;
     private long pulledRecords;
@@ -85,6 +90,18 @@ public final class Replicator implements AutoCloseable {
      */
     public Replicator(PeerNetwork network, byte[] colonyId, Executor owner, Scheduler scheduler, SyncSource source,
             Predicate<byte[]> isMember, ReplicationConfig config, long seed) {
+        this(network, colonyId, owner, scheduler, source, isMember, peer -> true, config, seed);
+    }
+
+    /**
+     * @param trustedPeer thread-safe check that a connected peer proved its membership: only those
+     *     are served ({@value #SYNC_PROTOCOL}, claim checks), pulled from, and have their answers
+     *     applied; a peer that proves it later is announced with {@link #peerTrusted}
+     */
+    public Replicator(PeerNetwork network, byte[] colonyId, Executor owner, Scheduler scheduler, SyncSource source,
+            Predicate<byte[]> isMember, Predicate<String> trustedPeer, ReplicationConfig config, long seed) {
+        this.trustedPeer = trustedPeer;
+        this.colonyId = colonyId.clone();
         this.network = network;
         this.topic = topicOf(colonyId);
         this.owner = owner;
@@ -104,6 +121,10 @@ public final class Replicator implements AutoCloseable {
     public void start() {
         network.subscribe(topic, this::validate, this::onGossip);
         network.handle(SYNC_PROTOCOL, (from, bytes) -> {
+            if (!trustedPeer.test(from)) {
+                // nothing before proof: not even a digest
+                return CompletableFuture.completedFuture(error(NOT_TRUSTED).toByteArray());
+            }
             CompletableFuture<byte[]> answer = new CompletableFuture<>();
             owner.execute(() -> {
                 try {
@@ -118,7 +139,9 @@ public final class Replicator implements AutoCloseable {
         network.addPeerListener(new PeerNetwork.PeerListener() {
             @Override
             public void connected(String peerId, byte[] key) {
-                owner.execute(() -> pullFrom(peerId));
+                if (trustedPeer.test(peerId)) {
+                    owner.execute(() -> pullFrom(peerId));
+                }
             }
 
             @Override
@@ -126,6 +149,20 @@ public final class Replicator implements AutoCloseable {
             }
         });
         scheduleNext();
+    }
+
+    /**
+     * Told of every valid owner-signed Revoke as soon as gossip delivers it, on the network thread,
+     * before the ledger stores it and before this peer reads its next gossip: the network drops the
+     * revoked key there, so records gossiped after the Revoke do not reach it from this node.
+     */
+    public void onRevokeSeen(java.util.function.Consumer<DecodedRecord> listener) {
+        this.revokeSeen = listener;
+    }
+
+    /** A connected peer proved its membership: pull from it at once. */
+    public void peerTrusted(String peerId) {
+        owner.execute(() -> pullFrom(peerId));
     }
 
     /** Publishes a record this node created and stored. */
@@ -189,6 +226,7 @@ public final class Replicator implements AutoCloseable {
         if (closed) {
             return;
         }
+        noticeRevoke(data);
         if (queued.incrementAndGet() > MAX_QUEUED_GOSSIP) {
             queued.decrementAndGet(); // the ledger loop is behind: anti-entropy fetches it later
             return;
@@ -196,6 +234,22 @@ public final class Replicator implements AutoCloseable {
         gossipQueue.add(data);
         if (drainScheduled.compareAndSet(false, true)) {
             owner.execute(this::drainGossip);
+        }
+    }
+
+    /** Delivered gossip was validated (signature checked): an owner-signed Revoke takes effect now. */
+    private void noticeRevoke(byte[] data) {
+        try {
+            SignedRecord r = SignedRecord.parseFrom(data);
+            if (r.getSigner().equals(ByteString.copyFrom(colonyId))) {
+                DecodedRecord d = Records.decode(r);
+                if (d.kind() == RecordKind.REVOKE && java.util.Arrays.equals(d.record().getColony().toByteArray(),
+                        colonyId)) {
+                    revokeSeen.accept(d);
+                }
+            }
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            LOG.debug("gossiped owner record not decoded: {}", e.toString());
         }
     }
 
@@ -236,6 +290,7 @@ public final class Replicator implements AutoCloseable {
         long delay = base / 2 + (long) (random.nextDouble() * base);
         timer = scheduler.schedule(delay, () -> owner.execute(() -> {
             List<String> peers = new ArrayList<>(network.connectedPeers());
+            peers.removeIf(p -> !trustedPeer.test(p));
             if (!peers.isEmpty()) {
                 peers.sort(null);
                 pullFrom(peers.get(random.nextInt(peers.size())));
@@ -246,7 +301,7 @@ public final class Replicator implements AutoCloseable {
 
     /** One anti-entropy round with a peer: digest, ids of differing buckets, missing records. */
     void pullFrom(String peer) {
-        if (closed || !syncing.add(peer)) {
+        if (closed || !trustedPeer.test(peer) || !syncing.add(peer)) {
             return;
         }
         long before = pulledRecords;
@@ -322,6 +377,9 @@ public final class Replicator implements AutoCloseable {
 
     /** Applies the records of a fetch (or claim check) answer; returns how many it carried. */
     private int ingestAnswer(SyncResponse resp, String peer) {
+        if (!trustedPeer.test(peer)) {
+            return 0; // it lost its membership meanwhile
+        }
         List<SignedRecord> records = new ArrayList<>();
         for (ByteString b : resp.getFetch().getRecordsList()) {
             try {

@@ -153,4 +153,88 @@ class ClusterManagerTest {
         assertTrue(e.getMessage().contains("refused"), e.getMessage());
         assertEquals(0, boot.net.connectedPeers().size());
     }
+
+    @Test
+    void revokedMemberIsCutAtOnceAndLeavesTheGossip() {
+        Peer boot = member("boot", List.of());
+        Peer m = member("m", List.of(boot.net.listenAddresses().get(0)));
+        await().atMost(WAIT).until(() -> boot.cluster.isVerified("m") && m.cluster.isVerified("boot"));
+        await().atMost(WAIT).until(() -> boot.net.gossip().inspect(r -> r.peers()).contains("m"));
+        // the ledger stored the Revoke: on that same thread, before anything else is sent
+        boot.directory.observe(Records.decode(Records.sign(owner, Records.revoke(colony, System.currentTimeMillis(),
+                m.id.publicKey(), "left"))));
+        assertFalse(boot.cluster.isVerified("m"));
+        assertFalse(boot.net.gossip().inspect(r -> r.peers()).contains("m"), "still in the gossip router");
+        assertFalse(boot.net.connectedPeers().contains("m"));
+        // and it cannot come back
+        await().during(Duration.ofMillis(600)).atMost(WAIT).until(() -> !boot.net.connectedPeers().contains("m"));
+    }
+
+    @Test
+    void memberWhoseAdmissionExpiresIsDisconnectedWithinASecond() {
+        Peer boot = member("boot", List.of());
+        Identity id = Identity.generate();
+        long expires = System.currentTimeMillis() + 1_500;
+        SignedRecord admit = Records.sign(owner, Records.admit(colony, System.currentTimeMillis(), id.publicKey(),
+                Role.NODE, "e", expires));
+        Peer e = new Peer("e", id, admit, List.of(boot.net.listenAddresses().get(0)));
+        await().atMost(WAIT).until(() -> boot.cluster.isVerified("e"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !boot.net.connectedPeers().contains("e"));
+        assertTrue(System.currentTimeMillis() < expires + 1_000, "cut within a second of the expiry");
+        assertFalse(boot.cluster.isVerified("e") || e.cluster.isVerified("boot"));
+    }
+
+    @Test
+    void unverifiedPeerIsLeftOutOfGossipUntilItsProof() {
+        Peer boot = member("boot", List.of());
+        boot.net.subscribe("t", (f, d) -> io.colony.node.net.PeerNetwork.Validation.ACCEPT, (f, d) -> { });
+        // a stranger that speaks gossip but no hello: connected, never in the router
+        InMemoryNetwork stranger = hub.createNode("stranger", Identity.generate().publicKey());
+        java.util.concurrent.atomic.AtomicInteger got = new java.util.concurrent.atomic.AtomicInteger();
+        stranger.subscribe("t", (f, d) -> io.colony.node.net.PeerNetwork.Validation.ACCEPT,
+                (f, d) -> got.incrementAndGet());
+        stranger.start();
+        stranger.connect(boot.net.listenAddresses().get(0)).join();
+        stranger.publish("t", new byte[] {1});
+        boot.net.publish("t", new byte[] {2});
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> got.get() == 0
+                && boot.net.gossip().inspect(r -> !r.peers().contains("stranger") && r.seenCount() == 1)
+                && stranger.gossip().inspect(r -> r.topicPeers("t").isEmpty()));
+        // the probation ends: thrown out, and slowed down when it comes back
+        await().atMost(WAIT).until(() -> !boot.net.connectedPeers().contains("stranger"));
+        assertThrows(CompletionException.class, () -> stranger.connect(boot.net.listenAddresses().get(0)).join());
+        stranger.close();
+    }
+
+    @Test
+    void bootstrapPeersOfAnotherColonyAreFatal() {
+        Identity otherOwner = Identity.generate();
+        InMemoryNetwork otherNet = hub.createNode("other", otherOwner.publicKey());
+        MemberDirectory otherDir = new MemberDirectory(otherOwner.publicKey());
+        ClusterManager other = new ClusterManager(otherNet, otherOwner.publicKey(), () -> null, "other", otherDir,
+                a -> { }, scheduler, List.of(), fast, 1);
+        other.install();
+        otherNet.start();
+        other.start();
+        java.util.concurrent.CompletableFuture<String> fatal = new java.util.concurrent.CompletableFuture<>();
+        Identity id = Identity.generate();
+        MemberDirectory dir = new MemberDirectory(colony);
+        InMemoryNetwork net = hub.createNode("lost", id.publicKey());
+        ClusterManager lost = new ClusterManager(net, colony, () -> admit(id), "lost", dir, a -> { }, scheduler,
+                List.of(otherNet.listenAddresses().get(0)), fast, 2);
+        lost.onFatal(fatal::complete);
+        lost.install();
+        net.start();
+        lost.start();
+        try {
+            String why = fatal.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+            assertTrue(why.contains("belong to another colony") && why.contains(io.colony.protocol.Hex.encode(colony)),
+                    why);
+        } finally {
+            lost.close();
+            other.close();
+            net.close();
+            otherNet.close();
+        }
+    }
 }

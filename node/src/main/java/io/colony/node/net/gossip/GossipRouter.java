@@ -129,6 +129,17 @@ public final class GossipRouter {
         out.flush(outbox);
     }
 
+    /** Tells a known peer our subscriptions once more. */
+    public void announceSubscriptions(String peer) {
+        if (!peers.containsKey(peer)) {
+            return;
+        }
+        for (String topic : subscriptions.keySet()) {
+            out.subscription(peer, topic, true);
+        }
+        out.flush(outbox);
+    }
+
     public void removePeer(String peer) {
         PeerState ps = peers.remove(peer);
         if (ps == null) {

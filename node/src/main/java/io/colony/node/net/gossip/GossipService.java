@@ -65,6 +65,11 @@ public final class GossipService {
         run(() -> router.addPeer(peer, outbound));
     }
 
+    /** Sends a connected peer our subscriptions again (it may have dropped them before it trusted us). */
+    public void announceSubscriptions(String peer) {
+        run(() -> router.announceSubscriptions(peer));
+    }
+
     public void removePeer(String peer) {
         run(() -> router.removePeer(peer));
     }

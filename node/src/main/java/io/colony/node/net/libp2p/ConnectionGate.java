@@ -11,4 +11,9 @@ public interface ConnectionGate {
     ConnectionGate ALLOW_ALL = (peer, key) -> true;
 
     boolean allow(PeerId peer, byte[] ed25519PublicKey);
+
+    /** The same, knowing the remote IP address (null if unknown); by default ignores it. */
+    default boolean allow(PeerId peer, byte[] ed25519PublicKey, java.net.InetAddress remote) {
+        return allow(peer, ed25519PublicKey);
+    }
 }

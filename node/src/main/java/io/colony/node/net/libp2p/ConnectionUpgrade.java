@@ -83,7 +83,8 @@ final class ConnectionUpgrade implements NoiseHandshakeHandler.Listener {
         }
         boolean allowed;
         try {
-            allowed = host.gate().allow(peer, key.clone());
+            java.net.InetAddress remote = channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+            allowed = host.gate().allow(peer, key.clone(), remote);
         } catch (RuntimeException e) {
             LOG.warn("connection gate failed for {}", peer, e);
             allowed = false;

@@ -54,6 +54,8 @@ public final class Libp2pNetwork implements PeerNetwork {
         final boolean outbound;
         final int reopens;
         final AtomicLong queuedBytes = new AtomicLong();
+        /** Whether the router knows the peer (it is trusted, or trust is not required). */
+        final java.util.concurrent.atomic.AtomicBoolean inRouter = new java.util.concurrent.atomic.AtomicBoolean();
         /** Frames produced before the stream was ready; guarded by the session. */
         List<byte[]> early = new ArrayList<>();
         P2pStream stream;
@@ -71,6 +73,8 @@ public final class Libp2pNetwork implements PeerNetwork {
     private final ScheduledExecutorService timer;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final List<PeerListener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<String> trusted = ConcurrentHashMap.newKeySet();
+    private volatile boolean trustRequired;
     private volatile BiConsumer<String, List<String>> peerExchange = (topic, peers) -> { };
     private volatile boolean closed;
     private final ConnectionListener connectionListener = new ConnectionListener() {
@@ -171,8 +175,64 @@ public final class Libp2pNetwork implements PeerNetwork {
         if (sessions.putIfAbsent(peer, fresh) != null) {
             return;
         }
-        gossip.addPeer(peer, fresh.outbound);
+        if (!trustRequired || trusted.contains(peer)) {
+            joinRouter(fresh);
+        }
         openStream(connection, fresh, GossipRouter.PROTOCOL_V11);
+    }
+
+    private void joinRouter(Session session) {
+        if (session.inRouter.compareAndSet(false, true)) {
+            gossip.addPeer(session.peer, session.outbound);
+        }
+    }
+
+    private void leaveRouter(Session session) {
+        if (session.inRouter.compareAndSet(true, false)) {
+            gossip.removePeer(session.peer);
+        }
+    }
+
+    private boolean mayGossip(String peer) {
+        return !trustRequired || trusted.contains(peer);
+    }
+
+    @Override
+    public void requireTrust() {
+        trustRequired = true;
+    }
+
+    @Override
+    public void trust(String peerId) {
+        if (!host.connectedPeers().contains(PeerId.parse(peerId))) {
+            return;
+        }
+        trusted.add(peerId);
+        Session session = sessions.get(peerId);
+        if (session != null) {
+            if (session.inRouter.get()) {
+                gossip.announceSubscriptions(peerId);
+            } else {
+                joinRouter(session);
+            }
+        }
+    }
+
+    @Override
+    public void distrust(String peerId) {
+        trusted.remove(peerId);
+        Session session = sessions.get(peerId);
+        if (session != null) {
+            synchronized (session) {
+                if (session.early != null) { // not sent yet: never sent
+                    for (byte[] frame : session.early) {
+                        session.queuedBytes.addAndGet(-frame.length);
+                    }
+                    session.early.clear();
+                }
+            }
+            leaveRouter(session);
+        }
     }
 
     private void openStream(Connection connection, Session session, String protocol) {
@@ -194,7 +254,7 @@ public final class Libp2pNetwork implements PeerNetwork {
             } else {
                 log.debug("{} speaks no gossipsub: {}", session.peer, e.getMessage());
                 if (sessions.remove(session.peer, session)) {
-                    gossip.removePeer(session.peer);
+                    leaveRouter(session);
                 }
             }
         });
@@ -204,8 +264,9 @@ public final class Libp2pNetwork implements PeerNetwork {
         String peer = peerId.toString();
         Session session = sessions.remove(peer);
         if (session != null) {
-            gossip.removePeer(peer);
+            leaveRouter(session);
         }
+        trusted.remove(peer);
         for (PeerListener l : listeners) {
             l.disconnected(peer);
         }
@@ -213,7 +274,7 @@ public final class Libp2pNetwork implements PeerNetwork {
 
     private void sendRpc(String peer, RPC rpc) {
         Session session = sessions.get(peer);
-        if (session == null) {
+        if (session == null || !mayGossip(peer)) {
             return;
         }
         byte[] frame = LengthPrefixed.frame(rpc.toByteArray());
@@ -261,7 +322,7 @@ public final class Libp2pNetwork implements PeerNetwork {
             if (!sessions.remove(session.peer, session)) {
                 return;
             }
-            gossip.removePeer(session.peer);
+            leaveRouter(session);
             log.debug("meshsub stream to {} closed", session.peer);
             if (session.reopens < Session.MAX_REOPENS) {
                 host.connection(PeerId.parse(session.peer))
@@ -290,6 +351,9 @@ public final class Libp2pNetwork implements PeerNetwork {
                 log.debug("meshsub stream from {} reset: {}", stream.remotePeerId(), e.getMessage());
                 stream.reset();
                 return;
+            }
+            if (!mayGossip(stream.remotePeerId())) {
+                return; // membership not proven (or revoked): nothing it sends is read
             }
             for (byte[] frame : frames) {
                 RPC rpc;
@@ -353,7 +417,17 @@ public final class Libp2pNetwork implements PeerNetwork {
 
     @Override
     public void setConnectionGate(ConnectionGate gate) {
-        host.setConnectionGate((peer, key) -> gate.allow(peer.toString(), key.clone()));
+        host.setConnectionGate(new io.colony.node.net.libp2p.ConnectionGate() {
+            @Override
+            public boolean allow(PeerId peer, byte[] key) {
+                return gate.allow(peer.toString(), key.clone());
+            }
+
+            @Override
+            public boolean allow(PeerId peer, byte[] key, java.net.InetAddress remote) {
+                return gate.allow(peer.toString(), key.clone(), remote == null ? "" : remote.getHostAddress());
+            }
+        });
     }
 
     @Override

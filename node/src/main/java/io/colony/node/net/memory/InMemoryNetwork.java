@@ -42,6 +42,10 @@ public final class InMemoryNetwork implements PeerNetwork {
     private final Map<String, Boolean> connections = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, RequestHandler> handlers = new ConcurrentHashMap<>();
     private final List<PeerListener> listeners = new CopyOnWriteArrayList<>();
+    /** Peers in the gossip router. */
+    private final Set<String> inRouter = ConcurrentHashMap.newKeySet();
+    private final Set<String> trusted = ConcurrentHashMap.newKeySet();
+    private volatile boolean trustRequired;
     private volatile ConnectionGate gate = (peer, key) -> true;
     private volatile BiConsumer<String, List<String>> peerExchange = (from, peers) -> { };
     private volatile boolean started;
@@ -119,11 +123,11 @@ public final class InMemoryNetwork implements PeerNetwork {
 
     /** Runs at the dialled node. */
     private void accept(InMemoryNetwork initiator, CompletableFuture<String> result) {
-        if (closed || !gate.allow(initiator.id, initiator.publicKey.clone())) {
+        if (closed || !gate.allow(initiator.id, initiator.publicKey.clone(), initiator.id)) {
             result.completeExceptionally(new IllegalStateException("connection refused by " + id));
             return;
         }
-        if (!initiator.gate.allow(id, publicKey.clone())) {
+        if (!initiator.gate.allow(id, publicKey.clone(), id)) {
             result.completeExceptionally(new IllegalStateException("peer " + id + " refused by the connection gate"));
             return;
         }
@@ -148,7 +152,9 @@ public final class InMemoryNetwork implements PeerNetwork {
         if (connections.putIfAbsent(peer, outbound) != null) {
             return;
         }
-        gossip.addPeer(peer, outbound);
+        if (!trustRequired || trusted.contains(peer)) {
+            joinRouter(peer, outbound);
+        }
         for (PeerListener l : listeners) {
             l.connected(peer, key.clone());
         }
@@ -168,11 +174,51 @@ public final class InMemoryNetwork implements PeerNetwork {
         if (connections.remove(peer) == null) {
             return false;
         }
-        gossip.removePeer(peer);
+        trusted.remove(peer);
+        if (inRouter.remove(peer)) {
+            gossip.removePeer(peer);
+        }
         for (PeerListener l : listeners) {
             l.disconnected(peer);
         }
         return true;
+    }
+
+    private void joinRouter(String peer, boolean outbound) {
+        if (inRouter.add(peer)) {
+            gossip.addPeer(peer, outbound);
+        }
+    }
+
+    private boolean mayGossip(String peer) {
+        return !trustRequired || trusted.contains(peer);
+    }
+
+    @Override
+    public void requireTrust() {
+        trustRequired = true;
+    }
+
+    @Override
+    public void trust(String peerId) {
+        Boolean outbound = connections.get(peerId);
+        if (outbound == null) {
+            return;
+        }
+        trusted.add(peerId);
+        if (inRouter.contains(peerId)) {
+            gossip.announceSubscriptions(peerId);
+        } else {
+            joinRouter(peerId, outbound);
+        }
+    }
+
+    @Override
+    public void distrust(String peerId) {
+        trusted.remove(peerId);
+        if (inRouter.remove(peerId)) {
+            gossip.removePeer(peerId);
+        }
     }
 
     @Override
@@ -228,13 +274,13 @@ public final class InMemoryNetwork implements PeerNetwork {
             return;
         }
         InMemoryNetwork target = hub.lookup(peer);
-        if (target != null) {
+        if (target != null && mayGossip(peer)) {
             hub.transmit(id, peer, rpc.getSerializedSize(), true, () -> target.receiveRpc(id, rpc));
         }
     }
 
     private void receiveRpc(String from, RPC rpc) {
-        if (!closed && connections.containsKey(from)) {
+        if (!closed && connections.containsKey(from) && mayGossip(from)) {
             gossip.handleRpc(from, rpc);
         }
     }
