@@ -174,7 +174,7 @@ final class RequestGate {
                 throw ApiError.forbidden("only executors and nodes may ask for work; this key's role is "
                         + r.name().toLowerCase(Locale.ROOT));
             }
-            String executor = executorIdOf(body);
+            String executor = r == ApiMembers.Role.EXECUTOR ? executorIdOf(body) : null;
             if (executor != null && !executor.equalsIgnoreCase(keyHex)) {
                 throw ApiError.forbidden("executorid must be the key that signs the request");
             }
