@@ -503,6 +503,9 @@ public final class Node implements ColonyService, AutoCloseable {
             m.put("name", name);
             m.put("version", version());
             m.put("uptimeMs", ManagementFactory.getRuntimeMXBean().getUptime());
+            if (apiTlsFingerprint() != null) {
+                m.put("tlsFingerprint", apiTlsFingerprint());
+            }
             m.put("peers", network == null ? 0 : network.peers().size());
             m.put("knownPeers", network == null ? 0 : network.knownPeers().size());
             m.put("isolated", network != null && network.isolated());
