@@ -299,6 +299,11 @@ public final class Node implements ColonyService, AutoCloseable {
         return api == null ? null : api.tlsFingerprint();
     }
 
+    /** Connections open on the API now (0 without API). */
+    public int apiOpenConnections() {
+        return api == null ? 0 : api.openConnections();
+    }
+
     /** The bound API port, or -1 without API. */
     public int apiPort() {
         return api == null ? -1 : api.port();
