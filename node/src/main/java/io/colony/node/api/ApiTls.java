@@ -40,6 +40,10 @@ import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x509.TBSCertificate;
 import org.bouncycastle.asn1.x509.Time;
@@ -191,6 +195,12 @@ public record ApiTls(SslContext context, X509Certificate certificate) {
             g.setStartDate(new Time(new Date(now - 86_400_000L)));
             g.setEndDate(new Time(new Date(now + VALID_DAYS * 86_400_000L)));
             g.setSubjectPublicKeyInfo(SubjectPublicKeyInfo.getInstance(kp.getPublic().getEncoded()));
+            // loopback names, so that tools checking names against the file as a trust anchor accept it too
+            ExtensionsGenerator ext = new ExtensionsGenerator();
+            ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                new GeneralName(GeneralName.iPAddress, "::1")}));
+            g.setExtensions(ext.generate());
             TBSCertificate tbs = g.generateTBSCertificate();
             Signature s = Signature.getInstance("SHA256withECDSA");
             s.initSign(kp.getPrivate());

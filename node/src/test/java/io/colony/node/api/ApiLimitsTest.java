@@ -57,6 +57,40 @@ class ApiLimitsTest {
     }
 
     @Test
+    void theSelfSignedCertificateIsMadeOnceWithAPrivateKeyFileAndLoopbackNames() throws Exception {
+        ApiTls first = ApiTls.load(ApiSettings.defaults().withTls(true), dir);
+        ApiTls again = ApiTls.load(ApiSettings.defaults().withTls(true), dir);
+        assertEquals(first.fingerprint(), again.fingerprint());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(dir.resolve(ApiTls.KEY_FILE))));
+        assertTrue(first.certificate().getSubjectAlternativeNames().stream().anyMatch(n -> n.get(1).equals("127.0.0.1")));
+        // the operator's PEM files work the same way
+        ApiTls files = ApiTls.load(ApiSettings.defaults().withTlsFiles(dir.resolve(ApiTls.CERT_FILE),
+                dir.resolve(ApiTls.KEY_FILE)), dir.resolve("elsewhere"));
+        assertEquals(first.fingerprint(), files.fingerprint());
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ApiTls.fromPem(dir.resolve("missing.crt"), dir.resolve(ApiTls.KEY_FILE)));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void openMetricsServesMetricsUnsignedButNothingElse() throws Exception {
+        DevColony dev = DevColony.prepare(dir);
+        Node node = Node.start(dev.nodeConfig().withApi("127.0.0.1", 0).withExecutor(null, null, 1)
+                .withApiSettings(ApiSettings.defaults().withOpenMetrics(true)));
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + node.apiPort();
+            assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(401, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/node"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+        } finally {
+            node.close();
+        }
+    }
+
+    @Test
     void hostHeadersAreParsedAndMatched() {
         assertEquals("127.0.0.1", RequestGate.hostOf("127.0.0.1:50080"));
         assertEquals("::1", RequestGate.hostOf("[::1]:50080"));
