@@ -152,16 +152,18 @@ class ColonyProcessesTest {
         assertEquals(ProcessState.SUCCESS, onCli1.state(), onCli1.errors().toString());
         assertEquals("gpu", onCli1.executorName());
         assertEquals(List.of("hello colony"), onCli1.output());
-        String asSeenByRunner = run(0, "process", "get", p.id(), "--json", "--port", "" + gpu.apiPort());
+        String asSeenByRunner = run(0, "process", "get", p.id(), "--json", "--port", "" + gpu.apiPort(),
+                "--key", user.privateKeyHex());
         for (NodeJvm n : List.of(dev, cli1, cli2)) {
             awaitFinal(n, p.id());
-            assertEquals(asSeenByRunner, run(0, "process", "get", p.id(), "--json", "--port", "" + n.apiPort()),
+            assertEquals(asSeenByRunner, run(0, "process", "get", p.id(), "--json", "--port", "" + n.apiPort(),
+                    "--key", user.privateKeyHex()),
                     "the record on " + n.label());
         }
         NodeInfo info = dev.client(owner).nodeInfo();
         assertEquals(colony, info.colony());
         assertTrue(info.addresses().get(0).matches("/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/12D3Koo\\w+"), info.addresses().toString());
-        String peers = run(0, "node", "peers", "--port", "" + dev.apiPort());
+        String peers = run(0, "node", "peers", "--port", "" + dev.apiPort(), "--key", user.privateKeyHex());
         for (NodeJvm n : List.of(gpu, cli1, cli2)) {
             assertTrue(peers.contains(n.nodeName()), peers);
         }
