@@ -45,6 +45,8 @@ final class BootstrapCommand implements Callable<Integer> {
     P2pOptions p2p = new P2pOptions();
     @Mixin
     LogOptions logs = new LogOptions();
+    @Mixin
+    ApiOptions api = new ApiOptions();
 
     /**
      * Fills the options not given as flags from {@code env} and the config file, like {@code node
@@ -59,6 +61,7 @@ final class BootstrapCommand implements Callable<Integer> {
         s.override(NodeSettings.Key.API_PORT, given, NodeSettings.intIn(-1, 65535)).ifPresent(v -> apiPort = v);
         p2p.fill(s, given);
         logs.fill(s, given);
+        api.fill(s, given);
     }
 
     @Override
@@ -74,6 +77,7 @@ final class BootstrapCommand implements Callable<Integer> {
         DataDir dir = DataDir.prepare(data, colony, join, p2p.bootstrapGiven());
         NodeConfig config = NodeConfig.of(data, dir.colonyId())
                 .withApi(apiHost, apiPort)
+                .withApiSettings(api.settings())
                 .withExecutor(null, null, 1)
                 .withNetwork(p2p.settings("0.0.0.0", dir.bootstrap(), dir.ownAdmit()));
         Node node = Node.start(config);

@@ -66,6 +66,9 @@ final class DevCommand implements Callable<Integer> {
         out.println("export COLONY_HOST=" + host);
         out.println("export COLONY_PORT=" + node.apiPort());
         out.println("export COLONY_PRVKEY=" + dev.user().privateKeyHex());
+        if (node.apiTlsFingerprint() != null) {
+            out.println("export COLONY_TLS_FINGERPRINT=" + node.apiTlsFingerprint());
+        }
         List<String> peers = NodeRunner.addresses(node);
         if (!peers.isEmpty()) {
             out.println("export COLONY_BOOTSTRAP=" + String.join(",", peers));

@@ -39,6 +39,7 @@ public final class Main implements Runnable {
         COMMANDS.put("bootstrap", BootstrapCommand.class);
         COMMANDS.put("bench", BenchCommand.class);
         COMMANDS.put("chaos", io.colony.cli.chaos.ChaosCommand.class);
+        COMMANDS.put("api", ApiCommand.class);
     }
 
     /** System property holding the wall-clock ms at which {@link #main} started (the node logs its start-up time from it). */

@@ -132,7 +132,7 @@ final class MemberCommand {
         private List<String> nodeAddresses(Identity key) {
             NodeInfo info;
             try {
-                info = ColonyClient.connect(client.host, client.port, null).nodeInfo();
+                info = client.as(key).nodeInfo();
             } catch (ColonyException e) {
                 return List.of();
             }
@@ -160,7 +160,7 @@ final class MemberCommand {
 
         @Override
         public Integer call() {
-            ColonyClient.connect(client.host, client.port, owner.load(client)).revoke(id, reason);
+            client.as(owner.load(client)).revoke(id, reason);
             spec.commandLine().getOut().println("revoked " + id);
             return 0;
         }

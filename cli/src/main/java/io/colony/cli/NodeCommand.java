@@ -48,6 +48,8 @@ final class NodeCommand {
         String memory;
         @Option(names = "--gpu", paramLabel = "N", description = "GPUs it offers to conditions.gpu (default: 0).")
         String gpu;
+        @Mixin
+        ApiOptions api = new ApiOptions();
 
         /** Takes values from the environment or config file for the flags not given. */
         void fill(NodeSettings s, java.util.function.Predicate<String> flagGiven) {
@@ -64,6 +66,7 @@ final class NodeCommand {
                     .ifPresent(v -> memory = v);
             s.override(NodeSettings.Key.GPU, flagGiven, t -> checked(() -> SpecCodec.gpus(t, "executor.gpu"), t))
                     .ifPresent(v -> gpu = v);
+            api.fill(s, flagGiven);
         }
 
         private static String checked(java.util.function.Supplier<?> parse, String text) {
@@ -92,7 +95,7 @@ final class NodeCommand {
             } catch (InvalidInputException e) {
                 throw new IllegalArgumentException(e.getMessage());
             }
-            return base.withApi(apiHost, apiPort).withExecutor(type, executorName, cap)
+            return base.withApi(apiHost, apiPort).withApiSettings(api.settings()).withExecutor(type, executorName, cap)
                     .withLease(LeaseConfig.of(leaseMs, 0)).withResources(offered);
         }
     }
@@ -154,6 +157,9 @@ final class NodeCommand {
                 out.println("Executors:     " + (info.executorTypes().isEmpty() ? "none"
                         : String.join(", ", info.executorTypes()) + " x" + info.capacity()));
                 out.println("Version:       " + info.version());
+                if (info.tlsFingerprint() != null) {
+                    out.println("API TLS:       sha256 " + info.tlsFingerprint());
+                }
                 out.println("Processes:     " + info.processes());
             });
         }

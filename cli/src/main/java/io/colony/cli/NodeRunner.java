@@ -40,7 +40,11 @@ final class NodeRunner {
         out.println(prefix + "colony " + node.colonyId());
         out.println(prefix + "node   " + node.name() + " (" + node.identity().memberId() + ")");
         if (node.apiPort() >= 0) {
-            out.println(prefix + "api    http://" + apiHost(node) + ":" + node.apiPort());
+            String tls = node.apiTlsFingerprint();
+            out.println(prefix + "api    " + (tls == null ? "http" : "https") + "://" + apiHost(node) + ":" + node.apiPort());
+            if (tls != null) {
+                out.println(prefix + "tls    sha256 " + tls);
+            }
         }
         for (String a : addresses(node)) {
             out.println(prefix + "peer   " + a);

@@ -16,6 +16,9 @@ final class NodeStatusCommand extends ReadCommand {
     private static void human(PrintWriter out, Map<String, Object> s) {
         out.println("Node:          " + s.get("name") + " (" + s.get("node") + "), version " + s.get("version"));
         out.println("Uptime:        " + seconds(s.get("uptimeMs")) + " s");
+        if (s.get("tlsFingerprint") != null) {
+            out.println("API TLS:       sha256 " + s.get("tlsFingerprint"));
+        }
         out.println("Peers:         " + s.get("peers") + " connected, " + s.get("knownPeers") + " known"
                 + (Boolean.TRUE.equals(s.get("isolated")) ? " (ISOLATED: claims nothing new)" : ""));
         out.println("Ledger:        " + s.get("ledgerProcesses") + " processes, " + s.get("heldRecords") + " records held back");

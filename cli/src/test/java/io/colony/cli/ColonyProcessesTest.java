@@ -17,6 +17,7 @@ import io.colony.protocol.ProcessState;
 import io.colony.protocol.ProcessView;
 import io.colony.protocol.RecordFactory;
 import io.colony.protocol.Records;
+import io.colony.protocol.RequestSignature;
 import io.colony.protocol.WireRecord;
 import io.colony.protocol.pb.Role;
 import io.colony.protocol.pb.SignedRecord;
@@ -93,7 +94,7 @@ class ColonyProcessesTest {
         }
         // every node meets every other (peer exchange through the bootstrap peer)
         for (NodeJvm n : List.of(dev, gpu, cli1, cli2)) {
-            await().atMost(WAIT).until(() -> n.client(null).peers().size() >= 4);
+            await().atMost(WAIT).until(() -> n.client(owner).peers().size() >= 4);
         }
     }
 
@@ -138,7 +139,7 @@ class ColonyProcessesTest {
     }
 
     private static ProcessView awaitFinal(NodeJvm on, String id) {
-        ColonyClient c = on.client(null);
+        ColonyClient c = on.client(owner);
         await().atMost(WAIT).ignoreExceptions().until(() -> c.get(id).state().isFinal());
         return c.get(id);
     }
@@ -151,16 +152,18 @@ class ColonyProcessesTest {
         assertEquals(ProcessState.SUCCESS, onCli1.state(), onCli1.errors().toString());
         assertEquals("gpu", onCli1.executorName());
         assertEquals(List.of("hello colony"), onCli1.output());
-        String asSeenByRunner = run(0, "process", "get", p.id(), "--json", "--port", "" + gpu.apiPort());
+        String asSeenByRunner = run(0, "process", "get", p.id(), "--json", "--port", "" + gpu.apiPort(),
+                "--key", user.privateKeyHex());
         for (NodeJvm n : List.of(dev, cli1, cli2)) {
             awaitFinal(n, p.id());
-            assertEquals(asSeenByRunner, run(0, "process", "get", p.id(), "--json", "--port", "" + n.apiPort()),
+            assertEquals(asSeenByRunner, run(0, "process", "get", p.id(), "--json", "--port", "" + n.apiPort(),
+                    "--key", user.privateKeyHex()),
                     "the record on " + n.label());
         }
-        NodeInfo info = dev.client(null).nodeInfo();
+        NodeInfo info = dev.client(owner).nodeInfo();
         assertEquals(colony, info.colony());
         assertTrue(info.addresses().get(0).matches("/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/12D3Koo\\w+"), info.addresses().toString());
-        String peers = run(0, "node", "peers", "--port", "" + dev.apiPort());
+        String peers = run(0, "node", "peers", "--port", "" + dev.apiPort(), "--key", user.privateKeyHex());
         for (NodeJvm n : List.of(gpu, cli1, cli2)) {
             assertTrue(peers.contains(n.nodeName()), peers);
         }
@@ -210,14 +213,14 @@ class ColonyProcessesTest {
                 "--colony", colony, "--bootstrap", boot.peerAddress(), "--api-port", "0", "--p2p-host", "127.0.0.1",
                 "--p2p-port", "0", "--executor-type", "cli").awaitReady();
         try {
-            ColonyClient c = intruder.client(null);
+            ColonyClient c = intruder.client(owner);
             await().during(Duration.ofSeconds(4)).atMost(WAIT).until(() -> {
                 NodeInfo i = c.nodeInfo();
                 return i.peers().isEmpty() && i.processCount() == 0;
             });
             String intruderPeer = c.nodeInfo().peerId();
             for (NodeJvm n : List.of(dev, gpu)) {
-                assertTrue(n.client(null).peers().stream().noneMatch(p -> p.peerId().equals(intruderPeer)));
+                assertTrue(n.client(owner).peers().stream().noneMatch(p -> p.peerId().equals(intruderPeer)));
             }
         } finally {
             intruder.close();
@@ -236,12 +239,15 @@ class ColonyProcessesTest {
         WireRecord w = WireRecord.of(good);
         char flipped = w.signature().charAt(0) == '0' ? '1' : '0';
         WireRecord bad = new WireRecord(w.body(), w.signer(), flipped + w.signature().substring(1));
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dev.apiPort()
-                + "/api/v1/processes")).POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(bad)))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        byte[] badBody = json.writeValueAsBytes(bad);
+        HttpRequest.Builder badReq = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dev.apiPort()
+                + "/api/v1/processes")).POST(HttpRequest.BodyPublishers.ofByteArray(badBody))
+                .header("Content-Type", "application/json");
+        RequestSignature.headers(user, "POST", "/api/v1/processes", badBody).forEach(badReq::header);
+        HttpResponse<String> r = http.send(badReq.build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, r.statusCode(), r.body());
         String badId = pid(good);
-        assertThrows(ColonyException.NotFoundException.class, () -> dev.client(null).get(badId));
+        assertThrows(ColonyException.NotFoundException.class, () -> dev.client(owner).get(badId));
 
         // a member admitted, then revoked: its new records count nowhere, replaying its Admit changes nothing
         Identity member = Identity.generate();
@@ -300,9 +306,12 @@ class ColonyProcessesTest {
 
     private static HttpResponse<String> post(HttpClient http, ObjectMapper json, NodeJvm n, String path, SignedRecord r)
             throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.apiPort() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(WireRecord.of(r))))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        byte[] body = json.writeValueAsBytes(WireRecord.of(r));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.apiPort() + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/json");
+        // the request is signed by the owner (a member who may use every route); the record inside by its signer
+        RequestSignature.headers(owner, "POST", path, body).forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -315,8 +324,8 @@ class ColonyProcessesTest {
         String id = dev.client(user).submit(spec("cli", "sh", List.of("-c", script), 2)).id();
         await().atMost(WAIT).until(() -> Files.exists(sleepPid) && !Files.readString(sleepPid).isBlank());
         long sleep = Long.parseLong(Files.readString(sleepPid).strip());
-        await().atMost(WAIT).until(() -> dev.client(null).get(id).state() == ProcessState.RUNNING);
-        String runner = dev.client(null).get(id).executorName();
+        await().atMost(WAIT).until(() -> dev.client(owner).get(id).state() == ProcessState.RUNNING);
+        String runner = dev.client(owner).get(id).executorName();
         NodeJvm victim = runner.equals("cli1") ? cli1 : cli2;
         NodeJvm survivor = victim == cli1 ? cli2 : cli1;
 
@@ -356,7 +365,7 @@ class ColonyProcessesTest {
 
     private static Map<String, ProcessState> states(NodeJvm n) {
         Map<String, ProcessState> m = new TreeMap<>();
-        for (ProcessView p : n.client(null).list(null, 1000)) {
+        for (ProcessView p : n.client(owner).list(null, 1000)) {
             m.put(p.id(), p.state());
         }
         return m;

@@ -3,6 +3,7 @@ package io.colony.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.colony.node.KeyFiles;
 import io.colony.protocol.Identity;
 import io.colony.sdk.NodeInfo;
 import java.io.PrintWriter;
@@ -136,7 +137,7 @@ class DevBootstrapConfigTest {
         NodeJvm dev = NodeJvm.start("dev", dir, "dev", "--data", devDir.toString());
         try {
             dev.awaitReady();
-            NodeInfo info = dev.client(null).nodeInfo();
+            NodeInfo info = dev.client(KeyFiles.read(devDir.resolve("owner.key"))).nodeInfo();
             assertEquals("from-conf", info.name());
             assertEquals(3, info.capacity());
 
@@ -150,7 +151,7 @@ class DevBootstrapConfigTest {
                 boot.awaitReady();
                 assertTrue(boot.apiPort() > 0, "API from the config file");
                 assertTrue(boot.peerAddress().startsWith("/ip4/127.0.0.1/tcp/"), boot.peerAddress());
-                NodeInfo b = boot.client(null).nodeInfo();
+                NodeInfo b = boot.client(KeyFiles.read(devDir.resolve("owner.key"))).nodeInfo();
                 assertEquals(info.colony(), b.colony());
                 assertTrue(b.executorTypes().isEmpty(), "no executor on a bootstrap peer");
             } finally {

@@ -286,8 +286,11 @@ class JarSmokeIT {
                         });
 
                 // Micrometer and its Prometheus registry, with the JVM meters bound at the first scrape
-                HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.Builder scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"));
+                io.colony.protocol.RequestSignature.headers(io.colony.protocol.Identity.parse(env.get("COLONY_PRVKEY")),
+                        "GET", "/metrics", null).forEach(scrape::header);
+                HttpResponse<String> metrics = HttpClient.newHttpClient().send(scrape.build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, metrics.statusCode());
                 assertTrue(metrics.body().contains("colony_processes{state=\"SUCCESS\"}"), metrics.body());
                 assertTrue(metrics.body().contains("jvm_memory_used_bytes{"), metrics.body());

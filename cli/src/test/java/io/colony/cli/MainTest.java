@@ -87,7 +87,7 @@ class MainTest extends DevNodeCliTest {
     @Test
     void unreachableNodeAndMissingKeyAreOneLine() throws Exception {
         Path f = spec("{\"conditions\": {\"executortype\": \"cli\"}, \"funcname\": \"true\"}");
-        Result noNode = colony("process", "ps", "--host", "127.0.0.1", "--port", "1");
+        Result noNode = colony("process", "ps", "--host", "127.0.0.1", "--port", "1", "--key", dev.user().privateKeyHex());
         assertEquals(1, noNode.status());
         oneErrorLine(noNode);
         assertTrue(noNode.err().contains("cannot reach"), noNode.err());

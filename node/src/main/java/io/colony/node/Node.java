@@ -2,7 +2,10 @@ package io.colony.node;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.colony.node.api.ApiError;
+import io.colony.node.api.ApiMembers;
 import io.colony.node.api.ApiServer;
+import io.colony.node.api.ApiSettings;
+import io.colony.node.api.ApiTls;
 import io.colony.node.api.Assignment;
 import io.colony.node.api.ColonyService;
 import io.colony.node.api.ProcessLogs;
@@ -113,6 +116,7 @@ public final class Node implements ColonyService, AutoCloseable {
     private final DigestedRecordStore store;
     private final Ledger ledger;
     private final MemberDirectory members;
+    private final ApiMembers apiMembers;
     private final ColonyNetwork network;
     private final CompletableFuture<String> fatal = new CompletableFuture<>();
     private final LedgerSyncSource fromPeers;
@@ -152,6 +156,7 @@ public final class Node implements ColonyService, AutoCloseable {
             return t;
         });
         this.members = new MemberDirectory(colonyId);
+        this.apiMembers = new ApiMembers(colonyId);
         this.metrics = new NodeMetrics(config.executorType() == null ? 0 : config.capacity());
         this.store = new DigestedRecordStore(MapDbRecordStore.open(config.ledgerFile()), this::onStored);
         this.ledger = new Ledger(colonyId, config.ledger(), store);
@@ -256,7 +261,9 @@ public final class Node implements ColonyService, AutoCloseable {
             log.info("peer {} listening on {}", network.peerId(), network.addresses());
         }
         if (config.apiPort() >= 0) {
-            api = new ApiServer(this, new ObjectMapper(), config.apiHost(), config.apiPort());
+            ApiSettings a = config.apiSettings();
+            api = new ApiServer(this, new ObjectMapper(), config.apiHost(), config.apiPort(), a, apiMembers,
+                    a.tlsOn() ? ApiTls.load(a, config.dataDir()) : null);
             api.start();
         }
         long now = System.currentTimeMillis();
@@ -303,6 +310,16 @@ public final class Node implements ColonyService, AutoCloseable {
         return name;
     }
 
+    /** The SHA-256 fingerprint of the API's TLS certificate, or null without TLS or API. */
+    public String apiTlsFingerprint() {
+        return api == null ? null : api.tlsFingerprint();
+    }
+
+    /** Connections open on the API now (0 without API). */
+    public int apiOpenConnections() {
+        return api == null ? 0 : api.openConnections();
+    }
+
     /** The bound API port, or -1 without API. */
     public int apiPort() {
         return api == null ? -1 : api.port();
@@ -339,6 +356,9 @@ public final class Node implements ColonyService, AutoCloseable {
             }
             m.put("processes", counts);
             m.put("running", executor == null ? 0 : executor.running());
+            if (apiTlsFingerprint() != null) {
+                m.put("tlsFingerprint", apiTlsFingerprint());
+            }
             if (network != null) {
                 m.put("peerId", network.peerId());
                 m.put("addresses", network.addresses());
@@ -504,6 +524,9 @@ public final class Node implements ColonyService, AutoCloseable {
             m.put("name", name);
             m.put("version", version());
             m.put("uptimeMs", ManagementFactory.getRuntimeMXBean().getUptime());
+            if (apiTlsFingerprint() != null) {
+                m.put("tlsFingerprint", apiTlsFingerprint());
+            }
             m.put("peers", network == null ? 0 : network.peers().size());
             m.put("knownPeers", network == null ? 0 : network.knownPeers().size());
             m.put("isolated", network != null && network.isolated());
@@ -684,6 +707,7 @@ public final class Node implements ColonyService, AutoCloseable {
     private void onStored(DecodedRecord r) {
         metrics.stored();
         members.observe(r);
+        apiMembers.observe(r);
         if (r.kind() == RecordKind.ADMIT && identity.is(r.record().getAdmit().getMember().toByteArray())) {
             ownAdmit = r.signed();
         }

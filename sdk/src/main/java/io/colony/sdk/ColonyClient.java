@@ -15,6 +15,7 @@ import io.colony.protocol.ProcessState;
 import io.colony.protocol.ProcessView;
 import io.colony.protocol.RecordFactory;
 import io.colony.protocol.Records;
+import io.colony.protocol.RequestSignature;
 import io.colony.protocol.SpecCodec;
 import io.colony.protocol.WireRecord;
 import io.colony.protocol.pb.Record;
@@ -58,26 +59,100 @@ public final class ColonyClient {
     /** Longest single event stream the node grants; longer waits reconnect. */
     private static final long MAX_STREAM_SECONDS = 3600;
 
+    /** Most retries of a request the node refused with 429 (too many requests). */
+    private static final int MAX_RATE_RETRIES = 5;
+
     private final URI base;
     private final Identity identity;
     private final HttpClient http;
     private final ObjectMapper json;
+    private final ClientTls tls;
     private volatile RecordFactory records;
 
     /**
      * @param base     the node's address, e.g. {@code http://127.0.0.1:50080}
-     * @param identity the caller's key; may be {@code null} for read-only use
+     * @param identity the caller's key, which signs every request; {@code null} allows only {@link #healthy()}
      */
     public ColonyClient(URI base, Identity identity) {
-        this.base = URI.create(base.toString().replaceAll("/+$", ""));
+        this(base, identity, base.getScheme() != null && base.getScheme().equalsIgnoreCase("https")
+                ? ClientTls.systemTrust() : null);
+    }
+
+    /**
+     * @param base     the node's address, {@code https://...} when {@code tls} is given
+     * @param identity the caller's key, which signs every request
+     * @param tls      how to check the node's certificate, or null for plain HTTP
+     */
+    public ColonyClient(URI base, Identity identity, ClientTls tls) {
+        String b = base.toString().replaceAll("/+$", "");
+        if (tls != null && b.startsWith("http://")) {
+            b = "https://" + b.substring("http://".length());
+        }
+        this.base = URI.create(b);
         this.identity = identity;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.tls = tls;
+        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (tls != null) {
+            hb.sslContext(tls.context());
+        }
+        this.http = hb.build();
         this.json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     }
 
-    /** A client of the node at {@code host:port}. */
+    /** A client of the node at {@code host:port} over plain HTTP. */
     public static ColonyClient connect(String host, int port, Identity identity) {
-        return new ColonyClient(URI.create("http://" + host + ":" + port), identity);
+        return new ColonyClient(URI.create("http://" + hostPart(host) + ":" + port), identity, null);
+    }
+
+    /** A client of the node at {@code host:port}, over HTTPS checked by {@code tls} (null: plain HTTP). */
+    public static ColonyClient connect(String host, int port, Identity identity, ClientTls tls) {
+        return new ColonyClient(URI.create((tls == null ? "http://" : "https://") + hostPart(host) + ":" + port),
+                identity, tls);
+    }
+
+    /**
+     * A client configured like the {@code colony} command: {@code COLONY_HOST} (default 127.0.0.1),
+     * {@code COLONY_PORT} (50080), {@code COLONY_PRVKEY} (hex or key file), {@code COLONY_TLS}
+     * ({@code true}: https) and {@code COLONY_TLS_FINGERPRINT} (pins the node's certificate; implies https).
+     *
+     * @throws IllegalArgumentException one line for a bad value
+     */
+    public static ColonyClient fromEnvironment(java.util.Map<String, String> env) {
+        String host = env.getOrDefault("COLONY_HOST", "127.0.0.1");
+        String portText = env.getOrDefault("COLONY_PORT", "50080");
+        int port;
+        try {
+            port = Integer.parseInt(portText.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("COLONY_PORT must be a port number, not '" + portText + "'");
+        }
+        String key = env.get("COLONY_PRVKEY");
+        Identity id = key == null || key.isBlank() ? null : Keys.load(key);
+        return connect(host.isBlank() ? "127.0.0.1" : host.strip(), port, id,
+                tls(env.get("COLONY_TLS"), env.get("COLONY_TLS_FINGERPRINT")));
+    }
+
+    /**
+     * The TLS of a connection from the {@code COLONY_TLS} and {@code COLONY_TLS_FINGERPRINT} values:
+     * a fingerprint pins the certificate (and implies TLS); {@code true} alone trusts the system's
+     * authorities; else null (plain HTTP).
+     */
+    public static ClientTls tls(String tlsFlag, String fingerprint) {
+        if (fingerprint != null && !fingerprint.isBlank()) {
+            return ClientTls.pinned(fingerprint);
+        }
+        String f = tlsFlag == null ? "" : tlsFlag.strip().toLowerCase(java.util.Locale.ROOT);
+        if (f.equals("true") || f.equals("1") || f.equals("yes")) {
+            return ClientTls.systemTrust();
+        }
+        if (!f.isEmpty() && !f.equals("false") && !f.equals("0") && !f.equals("no")) {
+            throw new IllegalArgumentException("COLONY_TLS must be true or false, not '" + tlsFlag + "'");
+        }
+        return null;
+    }
+
+    private static String hostPart(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     /** The node's address. */
@@ -190,9 +265,11 @@ public final class ColonyClient {
 
     /** Reads one event stream to its end; returns the last event's name. */
     private String stream(String path, Consumer<StateEvent> listener) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1" + path)).timeout(REQUEST_TIMEOUT)
-                .header("Accept", "text/event-stream").GET().build();
-        HttpResponse<Stream<String>> resp = send(req, HttpResponse.BodyHandlers.ofLines());
+        URI uri = URI.create(base + "/api/v1" + path);
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
+                .header("Accept", "text/event-stream").GET();
+        sign(rb, "GET", uri, null);
+        HttpResponse<Stream<String>> resp = send(rb.build(), HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> lines = resp.body()) {
             if (resp.statusCode() != 200) {
                 byte[] body = String.join("\n", lines.limit(100).toList()).getBytes(StandardCharsets.UTF_8);
@@ -353,7 +430,7 @@ public final class ColonyClient {
             if (resp.statusCode() == 204) {
                 return Optional.empty();
             }
-            JsonNode offer = read(resp, JsonNode.class);
+            JsonNode offer = read(expectOk(resp), JsonNode.class);
             byte[] body = Base64.getDecoder().decode(offer.path("claimBody").asText());
             Record claim = parseRecord(body);
             try {
@@ -442,18 +519,47 @@ public final class ColonyClient {
     }
 
     private HttpResponse<byte[]> call(String method, String path, Object body, Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/v1" + path)).timeout(timeout);
-        if (body == null) {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
+        URI uri = URI.create(base + "/api/v1" + path);
+        byte[] bytes = null;
+        if (body != null) {
             try {
-                b.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
+                bytes = json.writeValueAsBytes(body);
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("cannot encode request", e);
             }
         }
-        return send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        for (int attempt = 0; ; attempt++) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
+            if (bytes == null) {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+            }
+            sign(b, method, uri, bytes);
+            HttpResponse<byte[]> resp = send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (resp.statusCode() != 429 || attempt >= MAX_RATE_RETRIES) {
+                return resp;
+            }
+            long waitS = resp.headers().firstValueAsLong("Retry-After").orElse(1);
+            try {
+                Thread.sleep(Math.min(5, Math.max(1, waitS)) * 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ColonyException(0, "interrupted", null);
+            }
+        }
+    }
+
+    /**
+     * Adds the request-signature headers (see {@link RequestSignature}) when this client has a key;
+     * they cover the method, the path and query as sent, a timestamp, a fresh nonce and the body.
+     */
+    private void sign(HttpRequest.Builder b, String method, URI uri, byte[] body) {
+        if (identity == null) {
+            return;
+        }
+        String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        RequestSignature.headers(identity, method, pathAndQuery, body).forEach(b::header);
     }
 
     private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) {
@@ -463,7 +569,23 @@ public final class ColonyClient {
             throw new ColonyException(0, "node at " + base + " did not answer in time", null);
         } catch (ConnectException e) {
             throw new ColonyException(0, "cannot reach a node at " + base + " (is it running?)", null);
+        } catch (javax.net.ssl.SSLException e) {
+            String got = tls == null ? null : tls.lastMismatch();
+            if (got != null && tls.pin() != null) {
+                throw new ColonyException(0, "refusing to connect to " + base + ": its TLS certificate has SHA-256 "
+                        + got + ", not the pinned COLONY_TLS_FINGERPRINT " + tls.pin(), null);
+            }
+            throw new ColonyException(0, "TLS with the node at " + base + " failed: " + e.getMessage()
+                    + (tls != null && tls.pin() == null ? " (a self-signed node certificate needs COLONY_TLS_FINGERPRINT)"
+                    : ""), null);
         } catch (IOException e) {
+            if (e.getCause() instanceof javax.net.ssl.SSLException ssl) {
+                String got = tls == null ? null : tls.lastMismatch();
+                if (got != null && tls.pin() != null) {
+                    throw new ColonyException(0, "refusing to connect to " + base + ": its TLS certificate has"
+                            + " SHA-256 " + got + ", not the pinned COLONY_TLS_FINGERPRINT " + tls.pin(), null);
+                }
+            }
             throw new ColonyException(0, "cannot talk to node at " + base + ": " + e.getMessage(), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -19,11 +19,12 @@ import java.util.Map;
  * @param peerId        the node's libp2p peer id ({@code null} when the node runs alone)
  * @param addresses     full dialable addresses of the node ({@code /ip4/…/tcp/…/p2p/…}); empty when alone
  * @param peers         connected peers that proved colony membership
+ * @param tlsFingerprint SHA-256 of the API's TLS certificate ({@code null} for plain HTTP)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record NodeInfo(String colony, String node, String name, List<String> executorTypes, int capacity,
                        String version, Map<String, Long> processes, String peerId, List<String> addresses,
-                       List<Peer> peers) {
+                       List<Peer> peers, String tlsFingerprint) {
 
     /** Empty lists instead of missing ones. */
     public NodeInfo {

@@ -111,19 +111,26 @@ class WorkflowAndEventsTest {
         client.waitFor(p.id(), WAIT);
         HttpClient http = HttpClient.newHttpClient();
         String base = client.base() + "/api/v1/processes/";
-        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + p.id() + "/events")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ok = http.send(signedGet(base + p.id() + "/events"), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ok.statusCode());
         assertTrue(ok.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
         assertTrue(ok.body().startsWith("event: state\ndata: {\"id\":\"" + p.id()), ok.body());
         assertTrue(ok.body().contains("event: end\n"), ok.body());
-        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(base + "0".repeat(64)
-                + "/events")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> unknown = http.send(signedGet(base + "0".repeat(64) + "/events"),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(404, unknown.statusCode());
-        HttpResponse<String> badTimeout = http.send(HttpRequest.newBuilder(URI.create(base + p.id()
-                + "/events?timeout=0")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> badTimeout = http.send(signedGet(base + p.id() + "/events?timeout=0"),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(400, badTimeout.statusCode());
         assertThrows(ColonyException.NotFoundException.class, () -> client.watch("ab".repeat(32), WAIT, e -> { }));
+    }
+
+    private HttpRequest signedGet(String url) {
+        URI uri = URI.create(url);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+        io.colony.protocol.RequestSignature.headers(colony.dev.user(), "GET", uri.getRawPath()
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()), null).forEach(b::header);
+        return b.build();
     }
 
     @Test

@@ -10,6 +10,7 @@ public final class ApiError extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int status;
     private final String field;
+    private final long retryAfterSeconds;
 
     /**
      * @param status  HTTP status (4xx or 5xx)
@@ -17,9 +18,24 @@ public final class ApiError extends RuntimeException {
      * @param field   offending input field, or {@code null}
      */
     public ApiError(int status, String message, String field) {
+        this(status, message, field, 0);
+    }
+
+    private ApiError(int status, String message, String field, long retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.field = field;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 429: too many requests; the client may retry after {@code seconds} (sent as {@code Retry-After}). */
+    public static ApiError tooManyRequests(String message, long seconds) {
+        return new ApiError(429, message, null, Math.max(1, seconds));
+    }
+
+    /** Seconds to wait before a retry ({@code Retry-After}), 0 for none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     /** 400 naming a field. */

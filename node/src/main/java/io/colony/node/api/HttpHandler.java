@@ -38,10 +38,12 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final ApiRoutes routes;
     private final ObjectMapper json;
+    private final RequestGate gate;
 
-    HttpHandler(ApiRoutes routes, ObjectMapper json) {
+    HttpHandler(ApiRoutes routes, ObjectMapper json, RequestGate gate) {
         this.routes = routes;
         this.json = json;
+        this.gate = gate;
     }
 
     @Override
@@ -52,6 +54,12 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         byte[] body = ByteBufUtil.getBytes(req.content());
+        try {
+            gate.check(req.method().name(), req.uri(), req.headers()::get, body);
+        } catch (ApiError refused) {
+            write(ctx, keepAlive && refused.status() != 421, refused);
+            return;
+        }
         // replies are serialised on this connection's event loop, not on the thread that completed them
         routes.handle(req.method().name(), req.uri(), body).whenCompleteAsync((reply, err) -> {
             if (err == null) {
@@ -71,7 +79,11 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             log.warn("internal error serving a request", cause);
             e = new ApiError(500, "internal error: " + cause.getClass().getSimpleName(), null);
         }
-        write(ctx, keepAlive, new Reply(e.status(), errorBody(e)));
+        FullHttpResponse resp = response(json, HttpResponseStatus.valueOf(e.status()), errorBody(e));
+        if (e.retryAfterSeconds() > 0) {
+            resp.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+        }
+        send(ctx, keepAlive, resp);
     }
 
     private void write(ChannelHandlerContext ctx, boolean keepAlive, Reply reply) {
@@ -79,7 +91,10 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             stream(ctx, stream);
             return;
         }
-        FullHttpResponse resp = response(json, HttpResponseStatus.valueOf(reply.status()), reply.body());
+        send(ctx, keepAlive, response(json, HttpResponseStatus.valueOf(reply.status()), reply.body()));
+    }
+
+    private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse resp) {
         if (keepAlive) {
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(resp);

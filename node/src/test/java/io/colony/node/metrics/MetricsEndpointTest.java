@@ -15,6 +15,7 @@ import io.colony.protocol.ProcessState;
 import io.colony.protocol.ProcessView;
 import io.colony.protocol.RecordFactory;
 import io.colony.protocol.Records;
+import io.colony.protocol.RequestSignature;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,8 +53,9 @@ class MetricsEndpointTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.apiPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.apiPort() + path));
+        RequestSignature.headers(dev.user(), "GET", path, null).forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static double value(String text, String series) {
@@ -101,7 +103,9 @@ class MetricsEndpointTest {
         assertEquals(2, s.get("capacity").asInt());
         assertEquals("cli", s.get("executorType").asText());
         assertTrue(s.get("heapUsedBytes").asLong() > 0);
-        assertEquals(405, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.apiPort() + "/metrics"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        HttpRequest.Builder post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.apiPort() + "/metrics"))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        RequestSignature.headers(dev.user(), "POST", "/metrics", null).forEach(post::header);
+        assertEquals(405, http.send(post.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 }
