@@ -2,6 +2,7 @@ package io.colony.node;
 
 import io.colony.node.cluster.ColonyNetwork;
 import io.colony.node.exec.ExecLimits;
+import io.colony.node.exec.ExecPolicy;
 import io.colony.node.exec.Runner;
 import io.colony.node.lease.LeaseConfig;
 import io.colony.node.ledger.LedgerConfig;
@@ -27,11 +28,13 @@ import java.util.Objects;
  * @param publisher     replication hook (tests); the peer-to-peer network publishes on its own
  * @param network       the colony's peer-to-peer network; {@code null} for a node that runs alone
  * @param resources     cpu, memory and gpus the built-in executor offers to {@code conditions}
+ * @param execPolicy    what the built-in {@code cli} executor may run, and as whom (default: nothing)
  */
 public record NodeConfig(Path dataDir, String colonyId, String apiHost, int apiPort, String executorType,
                          String executorName, int capacity, long tickMs, LeaseConfig lease, LedgerConfig ledger,
                          ExecLimits execLimits, Runner runner, RecordPublisher publisher,
-                         ColonyNetwork.Settings network, Resources resources) {
+                         ColonyNetwork.Settings network, Resources resources,
+                         ExecPolicy execPolicy) {
 
     /** Default API port. */
     public static final int DEFAULT_API_PORT = 50080;
@@ -47,6 +50,7 @@ public record NodeConfig(Path dataDir, String colonyId, String apiHost, int apiP
             throw new IllegalArgumentException("api port must be in 0..65535");
         }
         Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(execPolicy, "execPolicy");
         if (executorType != null && executorType.isBlank()) {
             executorType = null;
         }
@@ -59,61 +63,70 @@ public record NodeConfig(Path dataDir, String colonyId, String apiHost, int apiP
     public static NodeConfig of(Path dataDir, String colonyId) {
         return new NodeConfig(dataDir, colonyId, "127.0.0.1", DEFAULT_API_PORT, "cli", null,
                 Runtime.getRuntime().availableProcessors(), 100, LeaseConfig.defaults(), LedgerConfig.defaults(),
-                ExecLimits.DEFAULT, null, RecordPublisher.NONE, null, Resources.ofThisMachine());
+                ExecLimits.DEFAULT, null, RecordPublisher.NONE, null, Resources.ofThisMachine(), ExecPolicy.denyAll());
     }
 
     /** This config with the API on {@code host:port} (0: any free port, -1: no API). */
     public NodeConfig withApi(String host, int port) {
         return new NodeConfig(dataDir, colonyId, host, port, executorType, executorName, capacity, tickMs, lease,
-                ledger, execLimits, runner, publisher, network, resources);
+                ledger, execLimits, runner, publisher, network, resources, execPolicy);
     }
 
     /** This config with a built-in executor of {@code type} ({@code null}: none), name and capacity. */
     public NodeConfig withExecutor(String type, String name, int capacity) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, type, name, capacity, tickMs, lease, ledger,
-                execLimits, runner, publisher, network, resources);
+                execLimits, runner, publisher, network, resources, execPolicy);
     }
 
     /** This config with other lease timing. */
     public NodeConfig withLease(LeaseConfig lease) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources);
+                lease, ledger, execLimits, runner, publisher, network, resources, execPolicy);
     }
 
     /** This config with other ledger constants. */
     public NodeConfig withLedger(LedgerConfig ledger) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources);
+                lease, ledger, execLimits, runner, publisher, network, resources, execPolicy);
     }
 
     /** This config with another tick period. */
     public NodeConfig withTick(long tickMs) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources);
+                lease, ledger, execLimits, runner, publisher, network, resources, execPolicy);
     }
 
     /** This config with another runner (no-op benchmarks, tests). */
     public NodeConfig withRunner(Runner runner) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources);
+                lease, ledger, execLimits, runner, publisher, network, resources, execPolicy);
     }
 
     /** This config with a replication hook. */
     public NodeConfig withPublisher(RecordPublisher publisher) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources);
+                lease, ledger, execLimits, runner, publisher, network, resources, execPolicy);
     }
 
     /** This config joined to a peer-to-peer network ({@code null}: the node runs alone). */
     public NodeConfig withNetwork(ColonyNetwork.Settings network) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources);
+                lease, ledger, execLimits, runner, publisher, network, resources, execPolicy);
     }
 
     /** This config with other resources offered by the built-in executor (default: this machine's). */
     public NodeConfig withResources(Resources resources) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources);
+                lease, ledger, execLimits, runner, publisher, network, resources, execPolicy);
+    }
+
+    /**
+     * This config with another policy for the {@code cli} executor: what it may run ({@link
+     * ExecPolicy#denyAll()} by default) and as which OS user.
+     */
+    public NodeConfig withExecPolicy(ExecPolicy execPolicy) {
+        return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
+                lease, ledger, execLimits, runner, publisher, network, resources, execPolicy);
     }
 
     /** The node's private key file. */
