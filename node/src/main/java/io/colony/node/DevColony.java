@@ -34,6 +34,7 @@ public record DevColony(Path dir, Identity owner, Identity node, Identity user) 
 
     /** Creates the keys in {@code dir} if missing, and reads them. */
     public static DevColony prepare(Path dir) {
+        KeyFiles.secureDir(dir);
         Identity owner = KeyFiles.readOrCreate(dir.resolve(OWNER_KEY));
         Identity user = KeyFiles.readOrCreate(dir.resolve(USER_KEY));
         Identity node = KeyFiles.readOrCreate(dir.resolve("node.key"));

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Key files: one line with the 64 hex characters of an Ed25519 seed, readable by the owner only
- * (mode 0600) in a directory only its owner can enter (mode 0700). A key file or directory found
- * wider (e.g. made by an older version or by hand) is narrowed with a warning, if this user owns it;
- * otherwise only the warning is logged.
+ * (mode 0600) in a directory only its owner can enter (mode 0700). A key file found wider when read,
+ * or a node's data dir found wider (e.g. made by an older version or by hand), is narrowed with a
+ * warning if this user owns it; otherwise only the warning is logged.
  */
 public final class KeyFiles {
 
@@ -30,9 +30,8 @@ public final class KeyFiles {
     private KeyFiles() {
     }
 
-    /** Reads a key file (narrowing its mode and its directory's first, see the class comment). */
+    /** Reads a key file (narrowing its mode to 0600 first if it is wider, see the class comment). */
     public static Identity read(Path file) {
-        secureDir(file.toAbsolutePath().getParent());
         narrow(file, FILE_MODE, "key file");
         try {
             return Identity.parse(Files.readString(file, StandardCharsets.UTF_8));
@@ -57,10 +56,25 @@ public final class KeyFiles {
         return read(file);
     }
 
-    /** Writes a new key file (mode 0600 from its creation, in a 0700 directory where supported); fails if it exists. */
+    /**
+     * A key file in a node's data dir: secures the data dir (see {@link #secureDir(Path)}), then
+     * {@link #readOrCreate(Path)}.
+     */
+    public static Identity readOrCreateInDataDir(Path file) {
+        secureDir(file.toAbsolutePath().getParent());
+        return readOrCreate(file);
+    }
+
+    /**
+     * Writes a new key file (mode 0600 from its creation; missing directories are created with mode
+     * 0700, existing ones are left as they are); fails if it exists.
+     */
     public static void write(Path file, Identity identity) {
         try {
-            secureDir(file.toAbsolutePath().getParent());
+            Path parent = file.toAbsolutePath().getParent();
+            if (!Files.isDirectory(parent)) {
+                secureDir(parent);
+            }
             try {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE_MODE));
             } catch (UnsupportedOperationException notPosix) {

@@ -143,7 +143,7 @@ public final class Node implements ColonyService, AutoCloseable {
     private Node(NodeConfig config) {
         this.config = config;
         this.colonyId = Ids.parseMemberId(config.colonyId());
-        this.identity = KeyFiles.readOrCreate(config.nodeKeyFile());
+        this.identity = KeyFiles.readOrCreateInDataDir(config.nodeKeyFile()); // data dir 0700, key 0600
         this.name = config.executorName() != null ? config.executorName()
                 : "node-" + identity.memberId().substring(0, 8);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {

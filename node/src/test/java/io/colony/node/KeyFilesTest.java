@@ -30,9 +30,19 @@ class KeyFilesTest {
     @Test
     void newKeyFilesAre0600InA0700Dir() throws Exception {
         Path data = dir.resolve("a/node");
-        KeyFiles.readOrCreate(data.resolve("node.key"));
+        KeyFiles.write(data.resolve("node.key"), Identity.generate());
         assertEquals("rw-------", mode(data.resolve("node.key")));
         assertEquals("rwx------", mode(data));
+        assertEquals("rwx------", mode(dir.resolve("a")));
+    }
+
+    @Test
+    void aKeyWrittenIntoAnExistingDirLeavesTheDirAsItIs() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+        KeyFiles.write(home.resolve("user.key"), Identity.generate());
+        assertEquals("rw-------", mode(home.resolve("user.key")));
+        assertEquals("rwxr-xr-x", mode(home));
     }
 
     @Test
@@ -46,13 +56,13 @@ class KeyFilesTest {
     }
 
     @Test
-    void widerExistingDirsAndKeyFilesAreNarrowed() throws Exception {
+    void aNodesWiderDataDirAndKeyFileAreNarrowedAtStart() throws Exception {
         Path data = Files.createDirectories(dir.resolve("old"));
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path key = data.resolve("node.key");
         Files.writeString(key, Identity.generate().privateKeyHex() + "\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
-        KeyFiles.readOrCreate(key);
+        KeyFiles.readOrCreateInDataDir(key);
         assertEquals("rw-------", mode(key));
         assertEquals("rwx------", mode(data));
     }

@@ -146,12 +146,16 @@ class CliRunnerSecurityTest {
     void aRunAsChildCannotReadTheNodesKey() throws Exception {
         assumeTrue(RunAsUser.canCreate(), "needs root with useradd and setpriv");
         String user = RunAsUser.ensure();
+        // the test's dir is open to others: only the data dir's 0700 and the key's 0600 protect the key
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Path data = dir.resolve("data");
         io.colony.node.KeyFiles.write(data.resolve("node.key"), io.colony.protocol.Identity.generate());
+        Files.writeString(dir.resolve("public.txt"), "open\n");
         ExecPolicy asUser = ExecPolicy.allowAll().withRunAs(user);
         ExecResult cat = run(asUser, ExecRequest.of("cat", data.resolve("node.key").toString()));
         assertFalse(cat.success(), cat.toString());
         assertEquals(List.of(), cat.output());
+        assertEquals(List.of("open"), run(asUser, ExecRequest.of("cat", dir.resolve("public.txt").toString())).output());
         ExecResult id = run(asUser, ExecRequest.of("id", "-un"));
         assertEquals(List.of(user), id.output(), id.toString());
         // the same child as the node's user reads it: the protection is the other user
