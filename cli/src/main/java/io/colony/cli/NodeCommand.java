@@ -111,10 +111,14 @@ final class NodeCommand {
             } catch (InvalidInputException e) {
                 throw new IllegalArgumentException(e.getMessage());
             }
-            ExecPolicy policy = allow == null || allow.isEmpty() ? base.execPolicy() : ExecPolicy.of(allow);
+            ExecPolicy policy = (allow == null || allow.isEmpty() ? base.execPolicy() : ExecPolicy.of(allow))
+                    .withRunAs(runAs);
+            if (type != null) {
+                policy.checkRunAs(); // a bad --run-as is one error line before the node starts
+            }
             return base.withApi(apiHost, apiPort).withExecutor(type, executorName, cap)
                     .withLease(LeaseConfig.of(leaseMs, 0)).withResources(offered)
-                    .withExecPolicy(policy.withRunAs(runAs));
+                    .withExecPolicy(policy);
         }
     }
 

@@ -125,6 +125,10 @@ class NodeSettingsTest {
         assertEquals(List.of("echo", "cat"), st.run.allow);
         assertEquals("nobody", st.run.runAs);
 
+        IllegalArgumentException noUser = assertThrows(IllegalArgumentException.class,
+                () -> start(Map.of(), "--run-as", "no-such-user-xyz").run.apply(base));
+        assertEquals("--run-as: no such user 'no-such-user-xyz'", noUser.getMessage());
+
         conf("executor.allow = bin/evil\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> start(Map.of()));
         assertTrue(e.getMessage().startsWith("bad executor.allow 'bin/evil' (file "), e.getMessage());

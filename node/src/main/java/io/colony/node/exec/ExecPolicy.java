@@ -78,6 +78,18 @@ public final class ExecPolicy {
         return new ExecPolicy(rules, user);
     }
 
+    /**
+     * Checks that children can be started as {@link #runAs()} here (the user exists and is not root,
+     * setpriv is installed, the node runs as root); does nothing without run-as.
+     *
+     * @throws IllegalArgumentException one line saying what is wrong
+     */
+    public void checkRunAs() {
+        if (runAs != null) {
+            ChildEnvironment.runAs(runAs);
+        }
+    }
+
     /** The OS user children run as, or {@code null} for the node's own user. */
     public String runAs() {
         return runAs;
