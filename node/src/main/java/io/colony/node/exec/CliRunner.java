@@ -60,6 +60,10 @@ public final class CliRunner implements Runner, AutoCloseable {
             log.warn("the cli executor runs nothing: its operator allowed no program (--allow PATTERN or executor.allow)");
         } else {
             log.info("the cli executor runs: {}", policy);
+            for (String missing : policy.unresolvedPrograms()) {
+                log.warn("allowed program '{}' is not found on the children's PATH ({}): it matches nothing",
+                        missing, ExecPolicy.CLEAN_PATH);
+            }
         }
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> daemon(r, "exec-" + n.incrementAndGet()));

@@ -105,6 +105,11 @@ public final class ExecPolicy {
         return rules.stream().anyMatch(r -> r.anyProgram() && r.argsGlob == null);
     }
 
+    /** The programs of the allow-list that are names not found on {@link #CLEAN_PATH} (they match nothing for now). */
+    public List<String> unresolvedPrograms() {
+        return rules.stream().map(r -> r.program).filter(p -> !p.equals("*") && resolve(p).isEmpty()).toList();
+    }
+
     /** The patterns as given. */
     public List<String> patterns() {
         return rules.stream().map(r -> r.text).toList();

@@ -31,6 +31,12 @@ class ExecPolicyTest {
     }
 
     @Test
+    void allowedNamesNotOnThePathAreReported() {
+        assertEquals(List.of("no-such-program-xyz"),
+                ExecPolicy.of(List.of("echo", "no-such-program-xyz", "*")).unresolvedPrograms());
+    }
+
+    @Test
     void argumentGlobsRestrictTheArguments() {
         ExecPolicy p = ExecPolicy.of(List.of(ECHO + " hello *"));
         assertTrue(p.check("echo", List.of("hello", "big", "world"), false).allowed());
