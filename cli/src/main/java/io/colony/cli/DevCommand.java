@@ -62,6 +62,9 @@ final class DevCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String host = run.apiHost.equals("0.0.0.0") ? "127.0.0.1" : run.apiHost;
         out.println("# Colony dev node running (colony " + dev.colonyId() + ", data " + data + ").");
+        out.println(node.config().execPolicy().allowsEverything()
+                ? "# This dev node runs any program submitted to it (--allow restricts it; 'node start' runs only what --allow allows)."
+                : "# This dev node runs only: " + node.config().execPolicy() + ".");
         out.println("# In another terminal, paste:");
         out.println("export COLONY_HOST=" + host);
         out.println("export COLONY_PORT=" + node.apiPort());

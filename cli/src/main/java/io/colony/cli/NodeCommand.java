@@ -2,6 +2,7 @@ package io.colony.cli;
 
 import io.colony.node.Node;
 import io.colony.node.NodeConfig;
+import io.colony.node.exec.ExecPolicy;
 import io.colony.node.lease.LeaseConfig;
 import io.colony.node.ledger.Resources;
 import io.colony.protocol.InvalidInputException;
@@ -50,6 +51,14 @@ final class NodeCommand {
         String gpu;
         @Mixin
         ApiOptions api = new ApiOptions();
+        @Option(names = "--allow", paramLabel = "PATTERN",
+                description = {"A program the cli executor may run (repeatable): NAME (looked up on the children's PATH),",
+                        "/ABS/PATH or *, optionally followed by an argument glob, e.g. --allow echo",
+                        "--allow '/usr/bin/python3 /opt/jobs/*'. Without any, 'node start' runs nothing; dev runs all."})
+        java.util.List<String> allow;
+        @Option(names = "--run-as", paramLabel = "USER",
+                description = "Run the cli executor's children as this OS user (the node must run as root).")
+        String runAs;
 
         /** Takes values from the environment or config file for the flags not given. */
         void fill(NodeSettings s, java.util.function.Predicate<String> flagGiven) {
@@ -67,6 +76,16 @@ final class NodeCommand {
             s.override(NodeSettings.Key.GPU, flagGiven, t -> checked(() -> SpecCodec.gpus(t, "executor.gpu"), t))
                     .ifPresent(v -> gpu = v);
             api.fill(s, flagGiven);
+            s.override(NodeSettings.Key.ALLOW, flagGiven, t -> {
+                java.util.List<String> patterns = java.util.Arrays.stream(t.split(",")).map(String::strip)
+                        .filter(x -> !x.isEmpty()).toList();
+                ExecPolicy.of(patterns);
+                return patterns;
+            }).ifPresent(v -> allow = v);
+            s.override(NodeSettings.Key.RUN_AS, flagGiven, t -> {
+                ExecPolicy.denyAll().withRunAs(t);
+                return t;
+            }).ifPresent(v -> runAs = v);
         }
 
         private static String checked(java.util.function.Supplier<?> parse, String text) {
@@ -95,8 +114,14 @@ final class NodeCommand {
             } catch (InvalidInputException e) {
                 throw new IllegalArgumentException(e.getMessage());
             }
+            ExecPolicy policy = (allow == null || allow.isEmpty() ? base.execPolicy() : ExecPolicy.of(allow))
+                    .withRunAs(runAs);
+            if (type != null) {
+                policy.checkRunAs(); // a bad --run-as is one error line before the node starts
+            }
             return base.withApi(apiHost, apiPort).withApiSettings(api.settings()).withExecutor(type, executorName, cap)
-                    .withLease(LeaseConfig.of(leaseMs, 0)).withResources(offered);
+                    .withLease(LeaseConfig.of(leaseMs, 0)).withResources(offered)
+                    .withExecPolicy(policy);
         }
     }
 

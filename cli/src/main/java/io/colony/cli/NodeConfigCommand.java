@@ -17,7 +17,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "config", description = {"Show every node setting: value, source (env, file or default), flag,",
         "environment variable. Precedence: flag > environment > config file > default.",
         "The config file is DATA_DIR/colony.conf (or --config FILE), Java properties, e.g.:",
-        "  api.port = 50080", "  executor.capacity = 2", "  p2p.bootstrap = /ip4/10.0.0.1/tcp/4001/p2p/12D3Koo..."})
+        "  api.port = 50080", "  executor.capacity = 2", "  p2p.bootstrap = /ip4/10.0.0.1/tcp/4001/p2p/12D3Koo...",
+        "  executor.allow = echo,/usr/bin/python3 /opt/jobs/*",
+        "The cli executor runs only what executor.allow (--allow, repeatable) names: a program name (looked up on",
+        "PATH=" + io.colony.node.exec.ExecPolicy.CLEAN_PATH + "), an absolute path or *, each optionally followed",
+        "by a glob over its arguments; shell: true needs /bin/sh allowed. Without it 'node start' runs nothing",
+        "(the node claims no process; another node may run it); 'colony dev' runs everything. Children get a clean",
+        "environment: PATH, HOME, USER, LOGNAME, LANG=C.UTF-8, TMPDIR=/tmp, COLONY_* and the spec's env (which may",
+        "not set PATH, LD_*, DYLD_*, IFS, ENV, BASH_ENV, interpreter path variables or COLONY_*);",
+        "executor.run-as USER runs them as that user (the node runs as root; keys stay unreadable to them)."})
 final class NodeConfigCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -53,6 +61,9 @@ final class NodeConfigCommand implements Callable<Integer> {
             NodeSettings.Value v = s.effective(k);
             String source = v.source().startsWith("file ") ? "file" : v.source();
             out.printf("%-18s %-34s %-26s %-16s %s%n", k.key, v.text(), source, k.flag, k.env);
+        }
+        if (s.lookup(NodeSettings.Key.ALLOW).isEmpty()) {
+            out.println("# executor.allow is not set: 'node start' runs no program (add --allow PATTERN or executor.allow)");
         }
         return 0;
     }

@@ -60,6 +60,11 @@ final class NodeSettings {
         MEMORY("executor.memory", "--memory", "COLONY_MEMORY", "<machine memory>",
                 "memory offered to conditions.memory, e.g. 8Gi"),
         GPU("executor.gpu", "--gpu", "COLONY_GPU", "0", "gpus offered to conditions.gpu"),
+        ALLOW("executor.allow", "--allow", "COLONY_EXECUTOR_ALLOW", "<nothing; dev: *>",
+                "comma-separated programs the cli executor may run: NAME, /ABS/PATH or *, each optionally"
+                        + " followed by an argument glob, e.g. echo,/usr/bin/python3 /opt/jobs/*"),
+        RUN_AS("executor.run-as", "--run-as", "COLONY_EXECUTOR_RUN_AS", "<the node's user>",
+                "OS user the cli executor's children run as (via setpriv; the node must run as root)"),
         LEASE_MS("lease.ms", "--lease-ms", "COLONY_LEASE_MS", "10000", "lease length of claims in ms"),
         P2P_HOST("p2p.host", "--p2p-host", "COLONY_P2P_HOST", "0.0.0.0", "address to listen on for peers"),
         P2P_PORT("p2p.port", "--p2p-port", "COLONY_P2P_PORT", "4001",

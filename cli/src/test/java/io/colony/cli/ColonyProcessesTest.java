@@ -114,7 +114,7 @@ class ColonyProcessesTest {
     private static NodeJvm joinNode(String name, String executorType) throws Exception {
         return spawn(name, "node", "start", "--data", dir.resolve(name).toString(), "--api-port", "0",
                 "--p2p-host", "127.0.0.1", "--p2p-port", "0", "--executor-type", executorType, "--executor-name", name,
-                "--capacity", "2", "--lease-ms", "2000", "--join", invite(name, "--bootstrap", boot.peerAddress()));
+                "--capacity", "2", "--lease-ms", "2000", "--allow", "*", "--join", invite(name, "--bootstrap", boot.peerAddress()));
     }
 
     /** {@code colony member invite --data DEV ...}, in this JVM. */
@@ -211,7 +211,7 @@ class ColonyProcessesTest {
         // a node with the colony id but no admission: peers drop it, it learns nothing
         NodeJvm intruder = spawn("intruder", "node", "start", "--data", dir.resolve("intruder").toString(),
                 "--colony", colony, "--bootstrap", boot.peerAddress(), "--api-port", "0", "--p2p-host", "127.0.0.1",
-                "--p2p-port", "0", "--executor-type", "cli").awaitReady();
+                "--p2p-port", "0", "--executor-type", "cli", "--allow", "*").awaitReady();
         try {
             ColonyClient c = intruder.client(owner);
             await().during(Duration.ofSeconds(4)).atMost(WAIT).until(() -> {
@@ -348,7 +348,7 @@ class ColonyProcessesTest {
 
         // restarted with only its data dir: the key, colony and bootstrap peer come from there
         NodeJvm back = spawn("cli-back", "node", "start", "--data", dir.resolve(victim.label()).toString(),
-                "--api-port", "0", "--p2p-host", "127.0.0.1", "--p2p-port", "0", "--executor-type", "cli");
+                "--api-port", "0", "--p2p-host", "127.0.0.1", "--p2p-port", "0", "--executor-type", "cli", "--allow", "*");
         NodeJvm late = spawn("late", "node", "start", "--data", dir.resolve("late").toString(), "--api-port", "0",
                 "--p2p-host", "127.0.0.1", "--p2p-port", "0", "--executor-type", "none", "--join",
                 invite("late", "--bootstrap", boot.peerAddress()));

@@ -222,7 +222,7 @@ class JarSmokeIT {
             Files.writeString(tokenFile, invite.out().strip());
             try (Daemon node = new Daemon(dir, "node", "start", "--data", dir.resolve("n2").toString(), "--join",
                     "@" + tokenFile, "--api-port", "0", "--p2p-port", "0", "--p2p-host", "127.0.0.1",
-                    "--executor-name", "jar-node")) {
+                    "--executor-name", "jar-node", "--allow", "*")) {
                 String api = node.await("api ");
                 String port = api.substring(api.lastIndexOf(':') + 1);
                 Map<String, String> env = new HashMap<>(Map.of("COLONY_HOST", "127.0.0.1", "COLONY_PORT", port,

@@ -47,7 +47,7 @@ class NodeKillTest {
         }
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "node", "start", "--data", data.toString(), "--api-port", "0", "--p2p-port", "0", "--lease-ms", "1500")
+                "node", "start", "--data", data.toString(), "--api-port", "0", "--p2p-port", "0", "--lease-ms", "1500", "--allow", "*")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {

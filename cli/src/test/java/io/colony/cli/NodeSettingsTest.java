@@ -108,4 +108,48 @@ class NodeSettingsTest {
         assertEquals(1, err.toString().lines().count(), err.toString());
         assertTrue(err.toString().startsWith("colony: bad lease.ms '5' (file "), err.toString());
     }
+
+    @Test
+    void theAllowListComesFromFlagsOrTheConfigFileAndNodeStartRunsNothingWithout() throws Exception {
+        String id = io.colony.protocol.Identity.generate().memberId();
+        io.colony.node.NodeConfig base = io.colony.node.NodeConfig.of(dir, id);
+        assertTrue(start(Map.of()).run.apply(base).execPolicy().allowsNothing());
+        io.colony.node.exec.ExecPolicy flags = start(Map.of(), "--allow", "echo", "--allow", "/usr/bin/python3 /opt/*")
+                .run.apply(base).execPolicy();
+        assertEquals(List.of("echo", "/usr/bin/python3 /opt/*"), flags.patterns());
+        assertTrue(flags.check("echo", List.of("x"), false).allowed());
+        assertTrue(!flags.check("cat", List.of("x"), false).allowed());
+
+        conf("executor.allow = echo, cat\nexecutor.run-as = nobody\n");
+        NodeCommand.Start st = start(Map.of());
+        assertEquals(List.of("echo", "cat"), st.run.allow);
+        assertEquals("nobody", st.run.runAs);
+
+        IllegalArgumentException noUser = assertThrows(IllegalArgumentException.class,
+                () -> start(Map.of(), "--run-as", "no-such-user-xyz").run.apply(base));
+        assertEquals("--run-as: no such user 'no-such-user-xyz'", noUser.getMessage());
+
+        conf("executor.allow = bin/evil\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> start(Map.of()));
+        assertTrue(e.getMessage().startsWith("bad executor.allow 'bin/evil' (file "), e.getMessage());
+
+        StringWriter out = new StringWriter();
+        conf("");
+        assertEquals(0, Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "node", "config", "--data",
+                dir.toString()));
+        assertTrue(out.toString().contains("executor.allow is not set: 'node start' runs no program"), out.toString());
+    }
+
+    @Test
+    void devRunsEverythingUnlessRestricted() {
+        io.colony.node.DevColony dev = io.colony.node.DevColony.prepare(dir.resolve("dev"));
+        DevCommand cmd = new DevCommand();
+        new CommandLine(cmd).parseArgs("--data", dir.resolve("dev").toString());
+        cmd.configure(Map.of());
+        assertTrue(cmd.run.apply(dev.nodeConfig()).execPolicy().allowsEverything());
+        DevCommand echoOnly = new DevCommand();
+        new CommandLine(echoOnly).parseArgs("--data", dir.resolve("dev").toString(), "--allow", "echo");
+        echoOnly.configure(Map.of());
+        assertEquals(List.of("echo"), echoOnly.run.apply(dev.nodeConfig()).execPolicy().patterns());
+    }
 }

@@ -39,7 +39,7 @@ class NodeSigtermTest {
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "node", "start", "--data", data.toString(), "--api-port", "0", "--p2p-port", "-1",
-                "--lease-ms", "120000")
+                "--lease-ms", "120000", "--allow", "*")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {

@@ -1,5 +1,6 @@
 package io.colony.node;
 
+import io.colony.node.exec.ExecPolicy;
 import io.colony.protocol.Hex;
 import io.colony.protocol.Identity;
 import io.colony.protocol.RecordFactory;
@@ -33,6 +34,7 @@ public record DevColony(Path dir, Identity owner, Identity node, Identity user) 
 
     /** Creates the keys in {@code dir} if missing, and reads them. */
     public static DevColony prepare(Path dir) {
+        KeyFiles.secureDir(dir);
         Identity owner = KeyFiles.readOrCreate(dir.resolve(OWNER_KEY));
         Identity user = KeyFiles.readOrCreate(dir.resolve(USER_KEY));
         Identity node = KeyFiles.readOrCreate(dir.resolve("node.key"));
@@ -45,9 +47,13 @@ public record DevColony(Path dir, Identity owner, Identity node, Identity user) 
         return owner.memberId();
     }
 
-    /** Node config for this colony with the defaults of {@link NodeConfig#of}. */
+    /**
+     * Node config for this colony with the defaults of {@link NodeConfig#of}, except that its
+     * {@code cli} executor runs any program ({@link ExecPolicy#allowAll()}): a development colony
+     * runs what its own user submits.
+     */
     public NodeConfig nodeConfig() {
-        return NodeConfig.of(dir, colonyId());
+        return NodeConfig.of(dir, colonyId()).withExecPolicy(ExecPolicy.allowAll());
     }
 
     /** Admits the node and the user (owner-signed) unless they are members already. */
@@ -70,7 +76,7 @@ public record DevColony(Path dir, Identity owner, Identity node, Identity user) 
     public static void writeColonyId(Path dir, String colonyId) {
         Path file = dir.resolve(COLONY_ID);
         try {
-            Files.createDirectories(dir);
+            KeyFiles.secureDir(dir);
             if (!Files.exists(file)) {
                 Files.writeString(file, colonyId + "\n", StandardCharsets.UTF_8);
             }

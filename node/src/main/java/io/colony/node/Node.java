@@ -30,6 +30,7 @@ import io.colony.node.ledger.ProcessSummary;
 import io.colony.node.ledger.Resources;
 import io.colony.node.runtime.ExecutionJournal;
 import io.colony.node.runtime.LocalExecutor;
+import io.colony.node.runtime.RunPermission;
 import io.colony.node.runtime.TriggerSubmitter;
 import io.colony.node.store.MapDbRecordStore;
 import io.colony.node.store.RecordStore;
@@ -147,7 +148,7 @@ public final class Node implements ColonyService, AutoCloseable {
     private Node(NodeConfig config) {
         this.config = config;
         this.colonyId = Ids.parseMemberId(config.colonyId());
-        this.identity = KeyFiles.readOrCreate(config.nodeKeyFile());
+        this.identity = KeyFiles.readOrCreateInDataDir(config.nodeKeyFile()); // data dir 0700, key 0600
         this.name = config.executorName() != null ? config.executorName()
                 : "node-" + identity.memberId().substring(0, 8);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -168,7 +169,7 @@ public final class Node implements ColonyService, AutoCloseable {
             Runner runner = config.runner();
             if (runner == null) {
                 this.watchdog = ProcessWatchdog.start(config.watchdogFile());
-                this.cliRunner = new CliRunner(watchdog, config.execLimits(), null);
+                this.cliRunner = new CliRunner(watchdog, config.execLimits(), null, config.execPolicy());
                 runner = cliRunner;
             } else {
                 this.watchdog = null;
@@ -178,6 +179,9 @@ public final class Node implements ColonyService, AutoCloseable {
                     config.capacity(), leaseTiming(config), config.resources());
             this.executor = new LocalExecutor(ledger, leases, runner, this::signAndApply, loop, System::currentTimeMillis,
                     ExecutionJournal.open(config.dataDir()));
+            if (cliRunner != null) {
+                leases.setClaimFilter(new RunPermission(ledger, config.execPolicy())); // claims only what it may run
+            }
         } else {
             this.watchdog = null;
             this.cliRunner = null;

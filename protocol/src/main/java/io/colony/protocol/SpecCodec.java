@@ -30,6 +30,12 @@ import java.util.regex.Pattern;
  * {@code maxretries} are integers &gt;= 0 ({@code maxretries} at most {@link #MAX_RETRIES});
  * resources are {@code cpu} ("500m", "2"), {@code memory} ("512Mi", "1Gi", "1G", bytes) and {@code gpu}
  * ("1"). Resource strings are normalised when they pass through protobuf (e.g. "1024Mi" becomes "1Gi").
+ *
+ * <p>Time limits ({@code maxwaittime}, {@code maxexectime}) are at most {@link #MAX_TIME_LIMIT_SECONDS}
+ * (30 days); 0 means none. {@code env} names are {@code [A-Za-z_][A-Za-z0-9_]*}, values hold no NUL,
+ * and a spec cannot set the variables that change which program runs or what it loads (see
+ * {@link #envRefusal(String)}), nor the reserved {@code COLONY_*}. The same rules hold for specs
+ * arriving as protobuf, so a record breaking them is refused by every node.
  */
 public final class SpecCodec {
     /** Largest accepted spec: 64 KiB of JSON (also bounds the protobuf form). */
@@ -44,6 +50,23 @@ public final class SpecCodec {
     public static final int MAX_RETRIES = 1000;
     /** Most specs in one workflow. */
     public static final int MAX_WORKFLOW_SPECS = 256;
+    /** Longest {@code maxwaittime} / {@code maxexectime}: 30 days, in seconds. */
+    public static final long MAX_TIME_LIMIT_SECONDS = 30L * 24 * 3600;
+    /** Prefixes of environment variable names a spec may not set (compared upper case). */
+    public static final List<String> RESERVED_ENV_PREFIXES = List.of("COLONY_", "LD_", "DYLD_");
+    /**
+     * Environment variable names a spec may not set (compared upper case): they choose the program
+     * ({@code PATH}), change how shells parse and start ({@code IFS}, {@code ENV}, {@code BASH_ENV}, ...)
+     * or make an interpreter or the C library load other code.
+     */
+    public static final Set<String> RESERVED_ENV_NAMES = Set.of(
+            "PATH", "IFS", "ENV", "BASH_ENV", "CDPATH", "SHELLOPTS", "BASHOPTS", "PS4", "PROMPT_COMMAND",
+            "GLOBIGNORE", "GLIBC_TUNABLES", "GCONV_PATH", "LOCPATH", "NLSPATH", "HOSTALIASES", "MALLOC_CHECK_",
+            "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "PYTHONPLATLIBDIR", "PYTHONINSPECT",
+            "PERL5LIB", "PERLLIB", "PERL5OPT", "RUBYLIB", "RUBYOPT", "NODE_OPTIONS", "NODE_PATH",
+            "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH", "LUA_PATH", "LUA_CPATH",
+            "LUA_INIT", "TCLLIBPATH", "R_PROFILE", "R_PROFILE_USER", "R_LIBS", "R_LIBS_USER");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> SPEC_FIELDS = Set.of("nodename", "funcname", "args", "kwargs", "env",
@@ -346,7 +369,7 @@ public final class SpecCodec {
         }
         FunctionSpec spec = new FunctionSpec(string(n, "nodename", prefix), string(n, "funcname", prefix),
                 strings(n, "args", prefix, MAX_ARGS), kwargs, env(n, prefix), c,
-                integer(n, "maxwaittime", prefix), integer(n, "maxexectime", prefix),
+                seconds(n, "maxwaittime", prefix), seconds(n, "maxexectime", prefix),
                 (int) integer(n, "maxretries", prefix), (int) integer(n, "priority", prefix),
                 string(n, "label", prefix), bool(n, "shell", prefix));
         checkValues(spec, prefix);
@@ -371,8 +394,17 @@ public final class SpecCodec {
         if (c.executornames().size() > MAX_NAMES || c.dependencies().size() > MAX_NAMES) {
             throw new InvalidSpecException(prefix + "conditions", "at most " + MAX_NAMES + " names per list");
         }
-        nonNegative(s.maxwaittime(), prefix + "maxwaittime");
-        nonNegative(s.maxexectime(), prefix + "maxexectime");
+        timeLimit(s.maxwaittime(), prefix + "maxwaittime");
+        timeLimit(s.maxexectime(), prefix + "maxexectime");
+        for (Map.Entry<String, String> e : s.env().entrySet()) {
+            String why = envRefusal(e.getKey());
+            if (why != null) {
+                throw new InvalidSpecException(prefix + "env." + e.getKey(), why);
+            }
+            if (e.getValue() == null || e.getValue().indexOf('\0') >= 0) {
+                throw new InvalidSpecException(prefix + "env." + e.getKey(), "must be a string without NUL characters");
+            }
+        }
         nonNegative(s.maxretries(), prefix + "maxretries");
         if (s.maxretries() > MAX_RETRIES) {
             throw new InvalidSpecException(prefix + "maxretries", "must be <= " + MAX_RETRIES);
@@ -380,6 +412,36 @@ public final class SpecCodec {
         cpuMillis(c.cpu(), prefix + "conditions.cpu");
         memoryMb(c.memory(), prefix + "conditions.memory");
         gpus(c.gpu(), prefix + "conditions.gpu");
+    }
+
+    /**
+     * Why a spec may not set the environment variable {@code name}, or {@code null} if it may: the
+     * name must be {@code [A-Za-z_][A-Za-z0-9_]*} and neither in {@link #RESERVED_ENV_NAMES} nor
+     * starting with one of {@link #RESERVED_ENV_PREFIXES} (case-insensitive).
+     */
+    public static String envRefusal(String name) {
+        if (name == null || !ENV_NAME.matcher(name).matches()) {
+            return "is not a valid variable name (letters, digits and _, not starting with a digit)";
+        }
+        String upper = name.toUpperCase(java.util.Locale.ROOT);
+        for (String p : RESERVED_ENV_PREFIXES) {
+            if (upper.startsWith(p)) {
+                return p.equals("COLONY_") ? "COLONY_* variables are reserved (set by the executor)"
+                        : "cannot be set by a spec: " + p + "* variables change what the program loads";
+            }
+        }
+        if (RESERVED_ENV_NAMES.contains(upper)) {
+            return "cannot be set by a spec: " + upper + " changes which program runs or what it loads";
+        }
+        return null;
+    }
+
+    private static void timeLimit(long seconds, String field) {
+        nonNegative(seconds, field);
+        if (seconds > MAX_TIME_LIMIT_SECONDS) {
+            throw new InvalidSpecException(field, "must be at most " + MAX_TIME_LIMIT_SECONDS
+                    + " seconds (30 days); 0 means no limit");
+        }
     }
 
     private static void nonNegative(long v, String field) {
@@ -464,6 +526,21 @@ public final class SpecCodec {
             throw new InvalidSpecException(prefix + f, "must be a whole number");
         }
         return v.intValue();
+    }
+
+    /** A whole number of seconds; values beyond a long are {@link Long#MAX_VALUE} (refused by the range check). */
+    private static long seconds(JsonNode n, String f, String prefix) {
+        JsonNode v = n.get(f);
+        if (v == null || v.isNull()) {
+            return 0;
+        }
+        if (!v.isIntegralNumber()) {
+            throw new InvalidSpecException(prefix + f, "must be a whole number");
+        }
+        if (!v.canConvertToLong()) {
+            return v.bigIntegerValue().signum() < 0 ? -1 : Long.MAX_VALUE;
+        }
+        return v.longValue();
     }
 
     private static boolean bool(JsonNode n, String f, String prefix) {

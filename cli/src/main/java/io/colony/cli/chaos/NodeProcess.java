@@ -93,7 +93,7 @@ final class NodeProcess {
                 "--p2p-host", "127.0.0.1", "--p2p-port", Integer.toString(p2pPort),
                 "--executor-type", ChaosWorkload.EXECUTOR_TYPE, "--executor-name", name,
                 "--capacity", Integer.toString(settings.capacity()),
-                "--lease-ms", Long.toString(settings.leaseMs())));
+                "--lease-ms", Long.toString(settings.leaseMs()), "--allow", "sleep"));
         if (join != null) {
             cmd.addAll(List.of("--join", join));
         }

@@ -17,9 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link ExecRequest}s as operating-system processes: no shell unless asked for, each child
- * the leader of its own session (so the whole tree can be killed), stdout/stderr read line by line
- * while it runs, {@code maxexectime} enforced by killing the tree.
+ * Runs {@link ExecRequest}s as operating-system processes: only what the operator's
+ * {@link ExecPolicy} allows, through the program's absolute path, no shell unless asked for, in a
+ * clean environment (see {@link ChildEnvironment}, never the node's), optionally as another OS
+ * user, each child the leader of its own session (so the whole tree can be killed), stdout/stderr
+ * read line by line while it runs, {@code maxexectime} enforced by killing the tree.
  *
  * <p>Thread-safe. Uses two reader threads and one waiter per running process.
  */
@@ -31,27 +33,63 @@ public final class CliRunner implements Runner, AutoCloseable {
     private final ProcessWatchdog watchdog;
     private final ExecLimits limits;
     private final Path workDir;
+    private final ExecPolicy policy;
+    private final ChildEnvironment identity;
     private final ExecutorService threads;
     private final ScheduledExecutorService timer;
 
     /**
      * @param watchdog records running groups; {@code null} for none
      * @param limits   output bounds and kill grace
-     * @param workDir  working directory of the children; {@code null}: the node's
+     * @param workDir  working directory of the children; {@code null}: the node's (with run-as: the
+     *                 run-as user's home)
+     * @param policy   what may run, and as whom
+     * @throws IllegalArgumentException the run-as user cannot be used (one line saying why)
      */
-    public CliRunner(ProcessWatchdog watchdog, ExecLimits limits, Path workDir) {
+    public CliRunner(ProcessWatchdog watchdog, ExecLimits limits, Path workDir, ExecPolicy policy) {
         this.watchdog = watchdog;
         this.limits = limits;
+        this.policy = java.util.Objects.requireNonNull(policy, "policy");
+        this.identity = policy.runAs() == null ? ChildEnvironment.ofNodeUser() : ChildEnvironment.runAs(policy.runAs());
+        if (workDir == null && identity.switchesUser()) {
+            Path home = Path.of(identity.home());
+            workDir = java.nio.file.Files.isDirectory(home) ? home : Path.of("/");
+        }
         this.workDir = workDir;
+        if (policy.allowsNothing()) {
+            log.warn("the cli executor runs nothing: its operator allowed no program (--allow PATTERN or executor.allow)");
+        } else {
+            log.info("the cli executor runs: {}", policy);
+            for (String missing : policy.unresolvedPrograms()) {
+                log.warn("allowed program '{}' is not found on the children's PATH ({}): it matches nothing",
+                        missing, ExecPolicy.CLEAN_PATH);
+            }
+        }
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> daemon(r, "exec-" + n.incrementAndGet()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "exec-timer"));
     }
 
+    /** What this runner may run. */
+    public ExecPolicy policy() {
+        return policy;
+    }
+
     @Override
     public RunningProcess start(ExecRequest request, LogSink sink) {
-        ProcessBuilder pb = new ProcessBuilder(ProcessGroups.inNewSession(request.commandLine()));
-        pb.environment().putAll(request.env());
+        ExecPolicy.Decision decision = policy.check(request.funcname(), request.args(), request.shell());
+        if (!decision.allowed()) {
+            return refused(decision.reason());
+        }
+        for (String name : request.env().keySet()) {
+            if (!name.startsWith("COLONY_") && io.colony.protocol.SpecCodec.envRefusal(name) != null) {
+                return refused("env." + name + " " + io.colony.protocol.SpecCodec.envRefusal(name));
+            }
+        }
+        long timeoutMs = request.maxExecTime() == null ? 0 : saturatedMillis(request.maxExecTime());
+        ProcessBuilder pb = new ProcessBuilder(ProcessGroups.inNewSession(identity.wrap(decision.command())));
+        pb.environment().clear();
+        pb.environment().putAll(identity.environment(request.env()));
         if (workDir != null) {
             pb.directory(workDir.toFile());
         }
@@ -59,15 +97,37 @@ public final class CliRunner implements Runner, AutoCloseable {
         try {
             process = pb.start();
         } catch (IOException | RuntimeException e) {
-            String why = "cannot start " + request.funcname() + ": " + e.getMessage();
-            return RunningProcess.completed(new ExecResult(-1, List.of(), List.of(why), null));
+            return refused("cannot start " + request.funcname() + ": " + e.getMessage());
         }
         Run run = new Run(process, sink);
-        if (watchdog != null) {
-            watchdog.register(process.toHandle());
+        try {
+            if (watchdog != null) {
+                watchdog.register(process.toHandle());
+            }
+            run.begin(request, timeoutMs);
+        } catch (RuntimeException e) {
+            // never leave a program running that nobody watches: kill its tree and say why
+            if (ProcessGroups.supported()) {
+                ProcessGroups.signal(process.pid(), "KILL");
+            }
+            process.destroyForcibly();
+            log.warn("run of {} aborted: {}", request.funcname(), e.toString());
+            return refused("cannot start " + request.funcname() + ": " + e.getMessage());
         }
-        run.begin(request);
         return run;
+    }
+
+    private static RunningProcess refused(String why) {
+        return RunningProcess.completed(new ExecResult(-1, List.of(), List.of(why), null));
+    }
+
+    /** {@code d} in ms, {@link Long#MAX_VALUE} when that does not fit a long. */
+    static long saturatedMillis(java.time.Duration d) {
+        try {
+            return d.toMillis();
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? 0 : Long.MAX_VALUE;
+        }
     }
 
     @Override
@@ -98,14 +158,13 @@ public final class CliRunner implements Runner, AutoCloseable {
             this.sink = sink;
         }
 
-        void begin(ExecRequest request) {
+        void begin(ExecRequest request, long timeoutMs) {
             CompletableFuture<Void> out = CompletableFuture.runAsync(
                     () -> pump(process.getInputStream(), "stdout"), threads);
             CompletableFuture<Void> err = CompletableFuture.runAsync(
                     () -> pump(process.getErrorStream(), "stderr"), threads);
-            if (request.maxExecTime() != null) {
-                timeout = timer.schedule(() -> kill(ExecResult.StopReason.TIMEOUT),
-                        request.maxExecTime().toMillis(), TimeUnit.MILLISECONDS);
+            if (timeoutMs > 0) {
+                timeout = timer.schedule(() -> kill(ExecResult.StopReason.TIMEOUT), timeoutMs, TimeUnit.MILLISECONDS);
             }
             process.onExit().thenRunAsync(() -> finish(request, out, err), threads);
         }

@@ -9,9 +9,10 @@ import java.util.Objects;
  * What the {@code cli} executor runs: a program and its arguments, extra environment variables,
  * and a time limit.
  *
- * @param funcname    the program (looked up on {@code PATH}), or a shell command line when {@code shell}
+ * @param funcname    the program (a name looked up on {@link ExecPolicy#CLEAN_PATH}, or an absolute
+ *                    path), or a shell command line when {@code shell}
  * @param args        arguments passed verbatim (no shell interpretation unless {@code shell})
- * @param env         variables added to the node's environment
+ * @param env         variables added to the child's clean environment (see {@link ChildEnvironment})
  * @param shell       run {@code /bin/sh -c "funcname args..."} instead of the program itself
  * @param maxExecTime the process tree is killed after this long; {@code null} or zero: no limit
  */
@@ -30,20 +31,5 @@ public record ExecRequest(String funcname, List<String> args, Map<String, String
     /** A request without environment, shell or time limit. */
     public static ExecRequest of(String funcname, String... args) {
         return new ExecRequest(funcname, List.of(args), Map.of(), false, null);
-    }
-
-    /** The command line handed to the operating system. */
-    List<String> commandLine() {
-        if (shell) {
-            StringBuilder line = new StringBuilder(funcname);
-            for (String a : args) {
-                line.append(' ').append(a);
-            }
-            return List.of("/bin/sh", "-c", line.toString());
-        }
-        var cmd = new java.util.ArrayList<String>(args.size() + 1);
-        cmd.add(funcname);
-        cmd.addAll(args);
-        return cmd;
     }
 }

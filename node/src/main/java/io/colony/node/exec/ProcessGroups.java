@@ -29,13 +29,16 @@ final class ProcessGroups {
     /**
      * The command that runs {@code command} as a session leader. A child of the JVM is never a
      * group leader, so {@code setsid} execs in place: the child's pid is its process group id.
+     * {@code --} ends setsid's options: the command is never taken as one (e.g. a program named
+     * {@code -f} would make setsid fork and the program escape the group kill).
      */
     static List<String> inNewSession(List<String> command) {
         if (SETSID.isEmpty()) {
             return command;
         }
-        var cmd = new java.util.ArrayList<String>(command.size() + 1);
+        var cmd = new java.util.ArrayList<String>(command.size() + 2);
         cmd.add(SETSID.get());
+        cmd.add("--");
         cmd.addAll(command);
         return cmd;
     }

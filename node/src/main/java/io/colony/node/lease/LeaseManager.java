@@ -41,6 +41,7 @@ public final class LeaseManager {
     private final Resources resources;
     private final Map<ByteBuffer, Lease> leases = new LinkedHashMap<>();
     private int capacity;
+    private java.util.function.Predicate<byte[]> claimFilter = id -> true;
 
     /** A claimed or running attempt. */
     private static final class Lease {
@@ -99,6 +100,14 @@ public final class LeaseManager {
         this.config = config;
     }
 
+    /**
+     * Claims only the processes {@code filter} accepts (by process id), e.g. those this node's
+     * operator allows it to run; the others stay WAITING for another executor.
+     */
+    public void setClaimFilter(java.util.function.Predicate<byte[]> filter) {
+        this.claimFilter = java.util.Objects.requireNonNull(filter, "filter");
+    }
+
     /** Changes the capacity (running processes above it are not stopped). */
     public void setCapacity(int capacity) {
         this.capacity = capacity;
@@ -130,7 +139,7 @@ public final class LeaseManager {
         int free = capacity - leases.size();
         if (free > 0) {
             for (ProcessSummary s : ledger.claimable(executorType, executorName, resources, nowMs,
-                    free + leases.size())) {
+                    free + leases.size(), claimFilter)) {
                 if (free == 0) {
                     break;
                 }

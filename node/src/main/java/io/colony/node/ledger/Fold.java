@@ -105,14 +105,18 @@ final class Fold {
         throw new IllegalStateException("workflow record does not contain process");
     }
 
+    /** Largest time limit the fold uses, in seconds (100 years): far above the 30 days a spec may ask for. */
+    static final long MAX_LIMIT_SECONDS = 100L * 366 * 24 * 3600;
+
     private String submit(Proc p, FunctionSpec spec, Member signer, long ts) {
         p.executorType = interned.computeIfAbsent(spec.getConditions().getExecutortype(), k -> k);
         p.executorNames = spec.getConditions().getExecutornamesCount() == 0 ? null
                 : spec.getConditions().getExecutornamesList().toArray(new String[0]);
         p.maxRetries = spec.getMaxretries();
         p.priority = spec.getPriority();
-        p.maxWaitMs = Math.max(0, spec.getMaxwaittime()) * 1000;
-        p.maxExecMs = Math.max(0, spec.getMaxexectime()) * 1000;
+        // clamped (specs are range-checked at decode; this keeps every sum with a timestamp far from overflow)
+        p.maxWaitMs = Math.min(Math.max(0, spec.getMaxwaittime()), MAX_LIMIT_SECONDS) * 1000;
+        p.maxExecMs = Math.min(Math.max(0, spec.getMaxexectime()), MAX_LIMIT_SECONDS) * 1000;
         p.cpuMillis = spec.getConditions().getCpuMillis();
         p.memoryMb = spec.getConditions().getMemoryMb();
         p.gpus = spec.getConditions().getGpus();

@@ -259,13 +259,22 @@ public final class Ledger {
      */
     public List<ProcessSummary> claimable(String executorType, String executorName, Resources resources, long nowMs,
                                           int limit) {
+        return claimable(executorType, executorName, resources, nowMs, limit, id -> true);
+    }
+
+    /**
+     * As {@link #claimable(String, String, Resources, long, int)}, skipping the processes {@code accept}
+     * refuses (by process id), e.g. those the executor's operator does not allow it to run.
+     */
+    public List<ProcessSummary> claimable(String executorType, String executorName, Resources resources, long nowMs,
+                                          int limit, java.util.function.Predicate<byte[]> accept) {
         List<ProcessSummary> out = new ArrayList<>();
         for (Proc p : index.waiting(executorType)) {
             if (out.size() >= limit) {
                 break;
             }
             if (resources.fits(p) && Fold.nameAllowed(p, executorName) && depsDone(p)
-                    && (p.maxWaitMs <= 0 || nowMs < p.waitingSince + p.maxWaitMs)) {
+                    && (p.maxWaitMs <= 0 || nowMs < p.waitingSince + p.maxWaitMs) && accept.test(p.id.bytes())) {
                 out.add(p.summary());
             }
         }

@@ -213,6 +213,13 @@ public final class LocalExecutor {
             return;
         }
         FunctionSpec spec = view.spec();
+        for (String name : spec.env().keySet()) {
+            String why = io.colony.protocol.SpecCodec.envRefusal(name);
+            if (why != null) {
+                finished(run, new ExecResult(-1, List.of(), List.of("env." + name + " " + why), null));
+                return;
+            }
+        }
         Map<String, String> env = new HashMap<>(spec.env());
         env.put("COLONY_PROCESS_ID", view.id());
         env.put("COLONY_ATTEMPT", Integer.toString(attempt));

@@ -26,7 +26,7 @@ class CliRunnerTest {
 
     @BeforeEach
     void setUp() {
-        runner = new CliRunner(null, new ExecLimits(100, 3, 50, Duration.ofMillis(500)), dir);
+        runner = new CliRunner(null, new ExecLimits(100, 3, 50, Duration.ofMillis(500)), dir, ExecPolicy.allowAll());
     }
 
     @AfterEach

@@ -10,7 +10,7 @@ public final class WatchdogProbe {
 
     public static void main(String[] args) throws Exception {
         ProcessWatchdog watchdog = ProcessWatchdog.start(Path.of(args[0]));
-        CliRunner runner = new CliRunner(watchdog, ExecLimits.DEFAULT, null);
+        CliRunner runner = new CliRunner(watchdog, ExecLimits.DEFAULT, null, ExecPolicy.allowAll());
         RunningProcess p = runner.start(ExecRequest.of("sleep", "300"), LogSink.NONE);
         System.out.println(p.pid());
         System.out.flush();

@@ -89,7 +89,7 @@ class ExecutionJournalTest {
         Identity owner = Identity.generate();
         Identity nodeKey = Identity.generate();
         ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
-        CliRunner runner = new CliRunner(null, new ExecLimits(4096, 100, 100, Duration.ofMillis(300)), dir);
+        CliRunner runner = new CliRunner(null, new ExecLimits(4096, 100, 100, Duration.ofMillis(300)), dir, io.colony.node.exec.ExecPolicy.allowAll());
         Path journalFile = dir.resolve(ExecutionJournal.FILE_NAME);
         Path seen = dir.resolve("seen");
         try (ExecutionJournal journal = ExecutionJournal.open(dir)) {

@@ -50,7 +50,7 @@ class LocalExecutorTest {
         RecordFactory o = new RecordFactory(owner, owner.publicKey());
         onLoop(() -> ledger.apply(o.admit(System.currentTimeMillis(), nodeKey.publicKey(), Role.NODE, "n", 0),
                 System.currentTimeMillis()));
-        runner = new CliRunner(null, new ExecLimits(4096, 100, 100, Duration.ofMillis(300)), dir);
+        runner = new CliRunner(null, new ExecLimits(4096, 100, 100, Duration.ofMillis(300)), dir, io.colony.node.exec.ExecPolicy.allowAll());
     }
 
     @AfterEach
