@@ -1,5 +1,6 @@
 package io.colony.cli;
 
+import io.colony.node.DataDirLock;
 import io.colony.node.Node;
 import io.colony.node.NodeConfig;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ final class BootstrapCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${sys:user.home}/.colony/bootstrap",
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:COLONY_HOME:-${env:HOME:-${sys:user.home}}/.colony}/bootstrap",
             description = "Data dir: key, colony id, ledger (default ${DEFAULT-VALUE}).")
     Path data;
     @Option(names = "--join", paramLabel = "TOKEN", description = "Join token, or @FILE holding it (first start).")
@@ -71,13 +72,21 @@ final class BootstrapCommand implements Callable<Integer> {
         if (p2p.port == -1) {
             throw new IllegalArgumentException("a bootstrap peer needs its peer-to-peer port (--p2p-port)");
         }
-        DataDir dir = DataDir.prepare(data, colony, join, p2p.bootstrapGiven());
-        NodeConfig config = NodeConfig.of(data, dir.colonyId())
-                .withApi(apiHost, apiPort)
-                .withExecutor(null, null, 1)
-                .withNetwork(p2p.settings("0.0.0.0", dir.bootstrap(), dir.ownAdmit()));
-        Node node = Node.start(config);
+        DataDirLock lock = DataDirLock.acquire(data);
+        Node node;
+        try {
+            DataDir dir = DataDir.prepare(data, colony, join, p2p.bootstrapGiven());
+            NodeConfig config = NodeConfig.of(data, dir.colonyId())
+                    .withApi(apiHost, apiPort)
+                    .withExecutor(null, null, 1)
+                    .withNetwork(p2p.settings("0.0.0.0", dir.bootstrap(), dir.ownAdmit()));
+            node = Node.start(config);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        KeptSettings.keep(data, config, spec);
         NodeRunner.printStarted(spec.commandLine().getOut(), "", node);
-        return NodeRunner.runUntilStopped(node);
+        return NodeRunner.runUntilStopped(node, lock);
     }
 }

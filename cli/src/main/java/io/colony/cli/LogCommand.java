@@ -27,7 +27,8 @@ final class LogCommand {
 
         @Override
         public Integer call() {
-            return print(client.reading().logs(id), (out, logs) -> {
+            ColonyClient c = client.reading();
+            return print(c.logs(c.resolveId("process", id)), (out, logs) -> {
                 logs.lines().forEach(out::println);
                 if (logs.droppedLines() > 0) {
                     spec.commandLine().getErr().println("colony: " + logs.droppedLines() + " older lines were dropped");
@@ -36,8 +37,8 @@ final class LogCommand {
         }
     }
 
-    @Command(name = "follow", description = {"Print the log lines of a process as they arrive, until it ends;",
-            "exit 0 if it succeeded, 1 if it failed. Works on any node of the colony."})
+    @Command(name = "follow", description = {"Print the log lines of a process as they arrive, until it ends.",
+            "Then, if it failed, its errors on stderr. Exit 0 if it succeeded, 1 if it failed. Works on any node of the colony."})
     static final class Follow implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -51,19 +52,23 @@ final class LogCommand {
 
         @Override
         public Integer call() throws InterruptedException {
-            if (intervalMs < 50) {
-                throw new IllegalArgumentException("--interval-ms must be >= 50");
-            }
+            Usage.range(spec, "--interval-ms", intervalMs, 50, 60_000);
             ColonyClient c = client.reading();
+            String full = c.resolveId("process", id);
             PrintWriter out = spec.commandLine().getOut();
             long seen = 0;
             while (true) {
-                ProcessView p = c.get(id);
-                seen = print(c.logs(id), seen, out);
+                ProcessView p = c.get(full);
+                seen = print(c.logs(full), seen, out);
                 if (p.state().isFinal()) {
                     // lines flushed with the close arrive with it or just before it
-                    print(c.logs(id), seen, out);
-                    return p.state() == ProcessState.SUCCESS ? 0 : ProcessCommand.EXIT_FAILED;
+                    print(c.logs(full), seen, out);
+                    if (p.state() == ProcessState.SUCCESS) {
+                        return 0;
+                    }
+                    spec.commandLine().getErr().println("colony: process " + p.id() + " FAILED: "
+                            + (p.errors().isEmpty() ? "no reason given" : String.join("; ", p.errors())));
+                    return ProcessCommand.EXIT_FAILED;
                 }
                 Thread.sleep(intervalMs);
             }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  * {@code colony node cds-archive}: makes the class-data-sharing archive that lets nodes (and client
  * commands) start about twice as fast; see {@link CdsArchive}.
  */
-@Command(name = "cds-archive", description = {"Make a class-data-sharing archive for this colony.jar and this JDK:",
+@Command(name = "cds-archive", description = {"Make a class-data-sharing archive for this colony.jar and this JDK.",
         "JVMs started with -XX:SharedArchiveFile=FILE start a node about twice as fast.",
         "It runs a node and a process for a few seconds in a child JVM",
         "(-XX:ArchiveClassesAtExit). Make it again when the jar or the JDK changes;",
@@ -37,6 +37,13 @@ final class NodeCdsCommand implements Callable<Integer> {
             throw new IllegalStateException("node cds-archive works on colony.jar: run it as java -jar colony.jar node cds-archive");
         }
         Path file = out != null ? out : jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", "") + ".jsa");
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !java.nio.file.Files.isDirectory(parent)) {
+            throw new IllegalArgumentException("--out " + file + ": no such directory " + parent);
+        }
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new IllegalArgumentException("--out " + file + " is a directory; give the archive's file name");
+        }
         CdsArchive.Created c = CdsArchive.create(jar, file);
         PrintWriter o = spec.commandLine().getOut();
         o.printf("class-data archive %s (%.1f MB, made in %.1f s) for %s%n", c.file(), c.bytes() / 1e6, c.seconds(), jar);

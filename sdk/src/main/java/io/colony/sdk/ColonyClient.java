@@ -128,6 +128,46 @@ public final class ColonyClient {
         return read(httpGet("/processes" + q), new TypeReference<List<ProcessView>>() { });
     }
 
+    /** Processes, newest first, optionally only in {@code state}, of {@code executorType}, with {@code label} (null: any). */
+    public List<ProcessView> list(ProcessState state, String executorType, String label, int limit) {
+        String q = "?limit=" + limit + (state == null ? "" : "&state=" + state.name())
+                + (executorType == null ? "" : "&executortype=" + encode(executorType))
+                + (label == null ? "" : "&label=" + encode(label));
+        return read(httpGet("/processes" + q), new TypeReference<List<ProcessView>>() { });
+    }
+
+    /** Workflows, newest first, optionally only those in {@code state}. */
+    public List<WorkflowView> workflows(ProcessState state, int limit) {
+        String q = "?limit=" + limit + (state == null ? "" : "&state=" + state.name());
+        return read(httpGet("/workflows" + q), new TypeReference<List<WorkflowView>>() { });
+    }
+
+    /** The colony's members: the owner, then every admitted key with its name, role and times. */
+    public List<io.colony.protocol.MemberView> members() {
+        return read(httpGet("/members"), new TypeReference<List<io.colony.protocol.MemberView>>() { });
+    }
+
+    /**
+     * The full id of {@code kind} (process, workflow, cron, generator, member) that {@code id} names: {@code id}
+     * itself if it is 64 hex characters, else the one id starting with it (at least 6 hex characters), asked of
+     * the node. Throws {@link ColonyException} (404 none, 409 ambiguous) with the node's message.
+     */
+    public String resolveId(String kind, String id) {
+        String t = id == null ? "" : id.strip().toLowerCase(java.util.Locale.ROOT);
+        if (t.length() == 64 && t.matches("[0-9a-f]+")) {
+            return t;
+        }
+        if (!t.matches("[0-9a-f]{1,64}")) {
+            throw new ColonyException.BadRequestException(400, kind + " id must be hex characters, not '" + id + "'", "id");
+        }
+        JsonNode r = read(httpGet("/ids/" + t + "?kind=" + kind), JsonNode.class);
+        return r.get("id").asText();
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
     /** The log lines of a process. */
     public ProcessLogs logs(String processId) {
         return read(httpGet("/processes/" + checkId(processId) + "/logs"), ProcessLogs.class);
