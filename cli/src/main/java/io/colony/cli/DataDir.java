@@ -47,12 +47,12 @@ record DataDir(Path dir, String colonyId, SignedRecord ownAdmit, List<String> bo
                         : "no such file") + " (--join @FILE reads the token from FILE)");
             }
             JoinToken token = JoinToken.decode(tokenText);
+            String colony = Hex.encode(token.colony());
+            checkSameColony(dir, stored, colony, "the join token");
             if (Files.exists(dir.resolve(DevColony.OWNER_KEY))) {
                 throw new IllegalArgumentException("data dir " + dir + " is a dev colony's (it holds " + DevColony.OWNER_KEY
                         + "); a join token is for a fresh data dir (use another --data dir)");
             }
-            String colony = Hex.encode(token.colony());
-            checkSameColony(dir, stored, colony, "the join token");
             if (colonyOpt != null && !colonyOpt.strip().equalsIgnoreCase(colony)) {
                 throw new IllegalArgumentException("--colony " + colonyOpt.strip() + " is not the join token's colony " + colony);
             }
