@@ -60,7 +60,11 @@ final class BootstrapCommand implements Callable<Integer> {
         s.override(NodeSettings.Key.API_PORT, given, NodeSettings.intIn(-1, 65535)).ifPresent(v -> apiPort = v);
         p2p.fill(s, given);
         logs.fill(s, given);
+        s.override(NodeSettings.Key.EXECUTOR_NAME, given, t -> t).ifPresent(v -> keptName = v);
     }
+
+    /** The node's name kept in the config file (executor.name: the --name of its invitation), or null. */
+    private String keptName;
 
     @Override
     public Integer call() {
@@ -74,18 +78,20 @@ final class BootstrapCommand implements Callable<Integer> {
         }
         DataDirLock lock = DataDirLock.acquire(data);
         Node node;
+        String invitedName;
         try {
             DataDir dir = DataDir.prepare(data, colony, join, p2p.bootstrapGiven());
+            invitedName = dir.invitedName().isEmpty() && keptName != null ? keptName : dir.invitedName();
             NodeConfig config = NodeConfig.of(data, dir.colonyId())
                     .withApi(apiHost, apiPort)
-                    .withExecutor(null, null, 1)
+                    .withExecutor(null, invitedName.isEmpty() ? null : invitedName, 1)
                     .withNetwork(p2p.settings("0.0.0.0", dir.bootstrap(), dir.ownAdmit()));
             node = Node.start(config);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
-        KeptSettings.keep(data, config, spec);
+        KeptSettings.keep(data, config, spec, java.util.Map.of(NodeSettings.Key.EXECUTOR_NAME, invitedName));
         NodeRunner.printStarted(spec.commandLine().getOut(), "", node);
         return NodeRunner.runUntilStopped(node, lock);
     }

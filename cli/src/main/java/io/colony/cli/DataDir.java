@@ -102,6 +102,14 @@ record DataDir(Path dir, String colonyId, SignedRecord ownAdmit, List<String> bo
         }
     }
 
+    /** The name the owner gave this node in its invitation (the join token's Admit), "" if none or no token. */
+    String invitedName() {
+        if (ownAdmit == null) {
+            return "";
+        }
+        return io.colony.protocol.Records.decode(ownAdmit).record().getAdmit().getName().strip();
+    }
+
     private static void checkSameColony(Path dir, String stored, String wanted, String source) {
         if (stored != null && !stored.equals(wanted)) {
             throw new IllegalArgumentException("data dir " + dir + " belongs to colony " + stored + ", but " + source

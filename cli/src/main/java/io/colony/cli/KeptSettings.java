@@ -36,6 +36,11 @@ final class KeptSettings {
      * @return the file written, or null
      */
     static Path keep(Path dataDir, Path explicitConfig, CommandSpec spec) {
+        return keep(dataDir, explicitConfig, spec, java.util.Map.of());
+    }
+
+    /** Like {@link #keep(Path, Path, CommandSpec)}, also writing {@code extra} values (keys whose flag was not given). */
+    static Path keep(Path dataDir, Path explicitConfig, CommandSpec spec, java.util.Map<NodeSettings.Key, String> extra) {
         Path file = dataDir.resolve(NodeSettings.FILE_NAME);
         if (explicitConfig != null || Files.exists(file)) {
             return null;
@@ -54,6 +59,11 @@ final class KeptSettings {
                 }
             }
         }
+        extra.forEach((k, v) -> {
+            if (parsed.matchedOption(k.flag) == null && v != null && !v.isBlank()) {
+                lines.add(k.key + " = " + v.strip());
+            }
+        });
         try {
             Files.createDirectories(dataDir);
             Files.write(file, lines, StandardCharsets.UTF_8);

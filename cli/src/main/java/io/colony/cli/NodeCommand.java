@@ -134,8 +134,13 @@ final class NodeCommand {
             logs.apply();
             DataDirLock lock = DataDirLock.acquire(data);
             Node node;
+            String invitedName;
             try {
                 DataDir dir = DataDir.prepare(data, colony, join, p2p.bootstrapGiven());
+                if (run.executorName == null && !dir.invitedName().isEmpty()) {
+                    run.executorName = dir.invitedName(); // the --name of 'member invite': peers, info, claims show it
+                }
+                invitedName = dir.invitedName();
                 NodeConfig config = run.apply(NodeConfig.of(data, dir.colonyId()))
                         .withNetwork(p2p.settings("0.0.0.0", dir.bootstrap(), dir.ownAdmit()));
                 node = Node.start(config);
@@ -143,7 +148,8 @@ final class NodeCommand {
                 lock.close();
                 throw e;
             }
-            KeptSettings.keep(data, config, spec);
+            KeptSettings.keep(data, config, spec, java.util.Map.of(NodeSettings.Key.EXECUTOR_NAME,
+                    run.executorName != null && run.executorName.equals(invitedName) ? invitedName : ""));
             NodeRunner.printStarted(spec.commandLine().getOut(), "", node);
             return NodeRunner.runUntilStopped(node, lock);
         }
