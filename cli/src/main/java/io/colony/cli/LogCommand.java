@@ -20,16 +20,30 @@ final class LogCommand {
     private LogCommand() {
     }
 
-    @Command(name = "get", description = "Print the log lines of a process, oldest first.")
+    /** Line {@code i}, with its time and stream first if {@code long_} and the node sent them. */
+    static String line(ProcessLogs logs, int i, boolean long_) {
+        if (!long_ || logs.entries().size() != logs.lines().size()) {
+            return logs.lines().get(i);
+        }
+        io.colony.protocol.LogLine l = logs.entries().get(i);
+        return java.time.Instant.ofEpochMilli(l.timeMs()) + " " + l.stream() + " " + l.line();
+    }
+
+    @Command(name = "get", description = {"Print the log lines of a process, oldest first.",
+            "--json shows each line's time, stream (stdout or stderr) and attempt; --long shows them in the text."})
     static final class Get extends ReadCommand {
         @Parameters(paramLabel = "ID", description = "Process id.")
         String id;
+        @Option(names = {"-l", "--long"}, description = "Print each line's time and stream (stdout or stderr) before it.")
+        boolean long_;
 
         @Override
         public Integer call() {
             ColonyClient c = client.reading();
             return print(c.logs(c.resolveId("process", id)), (out, logs) -> {
-                logs.lines().forEach(out::println);
+                for (int i = 0; i < logs.lines().size(); i++) {
+                    out.println(line(logs, i, long_));
+                }
                 if (logs.droppedLines() > 0) {
                     spec.commandLine().getErr().println("colony: " + logs.droppedLines() + " older lines were dropped");
                 }
@@ -49,6 +63,8 @@ final class LogCommand {
         @Option(names = "--interval-ms", paramLabel = "MS", defaultValue = "500",
                 description = "How often to ask the node for new lines (default ${DEFAULT-VALUE}).")
         long intervalMs;
+        @Option(names = {"-l", "--long"}, description = "Print each line's time and stream (stdout or stderr) before it.")
+        boolean long_;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -82,7 +98,7 @@ final class LogCommand {
                 seen = first;
             }
             for (int i = (int) (seen - first); i < logs.lines().size(); i++) {
-                out.println(logs.lines().get(i));
+                out.println(line(logs, i, long_));
             }
             out.flush();
             return first + logs.lines().size();

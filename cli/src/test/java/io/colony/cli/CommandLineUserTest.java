@@ -200,6 +200,21 @@ class CommandLineUserTest extends DevNodeCliTest {
         assertTrue(follow.out().contains("out-line"), follow.out());
         assertTrue(follow.out().contains("err-line"), follow.out());
         assertTrue(follow.err().contains("FAILED"), follow.err());
+
+        JsonNode logs = JSON.readTree(client("log", "get", id, "--json").out());
+        boolean out = false;
+        boolean err = false;
+        for (JsonNode e : logs.get("entries")) {
+            assertTrue(e.get("timeMs").asLong() > 0, e.toString());
+            out |= e.get("line").asText().equals("out-line") && e.get("stream").asText().equals("stdout");
+            err |= e.get("line").asText().equals("err-line") && e.get("stream").asText().equals("stderr");
+        }
+        assertTrue(out && err, logs.toString());
+        Result longForm = client("log", "get", id, "--long");
+        assertTrue(longForm.out().lines().anyMatch(l -> l.endsWith(" stderr err-line") && l.matches("^\\d{4}-.*")),
+                longForm.out());
+        Result plain = client("log", "get", id);
+        assertTrue(plain.out().lines().anyMatch(l -> l.equals("err-line")), plain.out());
     }
 
     @Test

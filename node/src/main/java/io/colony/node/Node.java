@@ -480,7 +480,7 @@ public final class Node implements ColonyService, AutoCloseable {
                 return Optional.empty();
             }
             LogView l = ledger.logs(id);
-            return Optional.of(new ProcessLogs(l.lines(), l.droppedLines()));
+            return Optional.of(new ProcessLogs(l.lines(), l.droppedLines(), l.entries()));
         });
     }
 

@@ -439,14 +439,22 @@ public final class Ledger {
         }
         ViewBuilder v = view(p);
         List<String> lines = new ArrayList<>();
+        List<io.colony.protocol.LogLine> entries = new ArrayList<>();
         for (SignedRecord s : store.logsOf(processId)) {
             DecodedRecord d = Records.decode(s);
             Member ex = v.executors.get(d.attempt());
             if (ex != null && Arrays.equals(ex.key, d.signer())) {
-                lines.addAll(d.record().getLog().getLinesList());
+                var log = d.record().getLog();
+                lines.addAll(log.getLinesList());
+                java.util.Set<Integer> stderr = new java.util.HashSet<>(log.getStderrLinesList());
+                for (int i = 0; i < log.getLinesCount(); i++) {
+                    entries.add(new io.colony.protocol.LogLine(log.getLines(i), d.timestampMs(),
+                            stderr.contains(i) ? io.colony.protocol.LogLine.STDERR : io.colony.protocol.LogLine.STDOUT,
+                            d.attempt()));
+                }
             }
         }
-        return new LogView(lines, p.droppedLines);
+        return new LogView(lines, p.droppedLines, entries);
     }
 
     /**
