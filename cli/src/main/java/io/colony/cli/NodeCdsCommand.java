@@ -32,18 +32,20 @@ final class NodeCdsCommand implements Callable<Integer> {
             CdsArchive.workload();
             return 0;
         }
+        if (out != null) {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null && !java.nio.file.Files.isDirectory(parent)) {
+                throw new IllegalArgumentException("--out " + out + ": no such directory " + parent);
+            }
+            if (java.nio.file.Files.isDirectory(out)) {
+                throw new IllegalArgumentException("--out " + out + " is a directory; give the archive's file name");
+            }
+        }
         Path jar = CdsArchive.runningJar();
         if (jar == null) {
             throw new IllegalStateException("node cds-archive works on colony.jar: run it as java -jar colony.jar node cds-archive");
         }
         Path file = out != null ? out : jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", "") + ".jsa");
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null && !java.nio.file.Files.isDirectory(parent)) {
-            throw new IllegalArgumentException("--out " + file + ": no such directory " + parent);
-        }
-        if (java.nio.file.Files.isDirectory(file)) {
-            throw new IllegalArgumentException("--out " + file + " is a directory; give the archive's file name");
-        }
         CdsArchive.Created c = CdsArchive.create(jar, file);
         PrintWriter o = spec.commandLine().getOut();
         o.printf("class-data archive %s (%.1f MB, made in %.1f s) for %s%n", c.file(), c.bytes() / 1e6, c.seconds(), jar);

@@ -184,6 +184,9 @@ final class ProcessCommand {
         @Override
         public Integer call() {
             Usage.range(spec, "--limit", limit, 1, 1000);
+            if (state != null && state() != state) {
+                throw Usage.error(spec, spec.name() + " lists " + state() + " processes; --state is for 'colony process ps'");
+            }
             return print(client.reading().list(state(), executorType, label, limit), Printer::table);
         }
     }

@@ -298,6 +298,14 @@ class CommandLineUserTest extends DevNodeCliTest {
     }
 
     @Test
+    void cdsArchiveIntoAMissingDirectorySaysSo() {
+        Result r = colony("node", "cds-archive", "--out", dir.resolve("missing").resolve("colony.jsa").toString());
+        assertEquals(1, r.status());
+        oneErrorLine(r);
+        assertTrue(r.err().contains("no such directory"), r.err());
+    }
+
+    @Test
     void joinWithAMissingTokenFileSaysNoSuchFile() {
         Result r = colony("node", "start", "--data", dir.resolve("joiner").toString(), "--join", "@"
                 + dir.resolve("no-token.txt"), "--api-port", "0", "--p2p-port", "-1");
