@@ -52,7 +52,8 @@ final class LogCommand {
     }
 
     @Command(name = "follow", description = {"Print the log lines of a process as they arrive, until it ends.",
-            "Then, if it failed, its errors on stderr. Exit 0 if it succeeded, 1 if it failed. Works on any node of the colony."})
+            "Then, if it failed, its errors on stderr. Exit 0 if it succeeded, 1 if it failed. Works on any node of the colony.",
+            "The node tells when lines arrive (its event stream): no polling."})
     static final class Follow implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -60,34 +61,37 @@ final class LogCommand {
         ClientOptions client;
         @Parameters(paramLabel = "ID", description = "Process id.")
         String id;
-        @Option(names = "--interval-ms", paramLabel = "MS", defaultValue = "500",
-                description = "How often to ask the node for new lines (default ${DEFAULT-VALUE}).")
+        @Option(names = "--interval-ms", paramLabel = "MS", defaultValue = "500", hidden = true,
+                description = "Ignored (kept for old scripts): lines arrive through the node's event stream.")
         long intervalMs;
         @Option(names = {"-l", "--long"}, description = "Print each line's time and stream (stdout or stderr) before it.")
         boolean long_;
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
+                description = "Give up after this many seconds (exit status 3; default 0: follow until the process ends).")
+        long timeoutSeconds;
 
         @Override
-        public Integer call() throws InterruptedException {
-            Usage.range(spec, "--interval-ms", intervalMs, 50, 60_000);
+        public Integer call() {
+            Usage.range(spec, "--timeout", timeoutSeconds, 0, 365L * 86_400);
             ColonyClient c = client.reading();
             String full = c.resolveId("process", id);
             PrintWriter out = spec.commandLine().getOut();
-            long seen = 0;
-            while (true) {
-                ProcessView p = c.get(full);
-                seen = print(c.logs(full), seen, out);
-                if (p.state().isFinal()) {
-                    // lines flushed with the close arrive with it or just before it
-                    print(c.logs(full), seen, out);
-                    if (p.state() == ProcessState.SUCCESS) {
-                        return 0;
-                    }
-                    spec.commandLine().getErr().println("colony: process " + p.id() + " FAILED: "
-                            + (p.errors().isEmpty() ? "no reason given" : String.join("; ", p.errors())));
-                    return ProcessCommand.EXIT_FAILED;
-                }
-                Thread.sleep(intervalMs);
+            long[] seen = {print(c.logs(full), 0, out)};
+            Runnable more = () -> seen[0] = print(c.logs(full), seen[0], out);
+            long seconds = timeoutSeconds == 0 ? 365L * 86_400 : timeoutSeconds;
+            // the node says when lines were stored ('log' events) and when the process ended: no polling
+            TimedOutException.waiting(seconds, () -> {
+                c.watch(full, java.time.Duration.ofSeconds(seconds), e -> more.run(), more);
+                return null;
+            });
+            ProcessView p = c.get(full);
+            print(c.logs(full), seen[0], out); // lines stored with the close
+            if (p.state() == ProcessState.SUCCESS) {
+                return 0;
             }
+            spec.commandLine().getErr().println("colony: process " + p.id() + " FAILED: "
+                    + (p.errors().isEmpty() ? "no reason given" : String.join("; ", p.errors())));
+            return ProcessCommand.EXIT_FAILED;
         }
 
         /** Prints the lines past the first {@code seen} ever written; returns the new count. */

@@ -218,6 +218,24 @@ class CommandLineUserTest extends DevNodeCliTest {
     }
 
     @Test
+    void logFollowPrintsLinesAsTheNodeStoresThemUntilTheEnd() throws Exception {
+        Result r = client("process", "exec", "--type", "cli", "--func", "sh", "--args=-c",
+                "--args", "echo first; sleep 1; echo second; sleep 1; echo third");
+        assertEquals(0, r.status(), r.err());
+        String id = r.out().strip();
+        Result follow = client("log", "follow", id, "--timeout", "60");
+        assertEquals(0, follow.status(), follow.err());
+        assertEquals("first\nsecond\nthird\n", follow.out());
+        assertEquals("", follow.err());
+
+        Result slow = client("process", "exec", "--type", "cli", "--func", "sleep", "--args", "30");
+        String slowId = slow.out().strip();
+        Result timedOut = client("log", "follow", slowId, "--timeout", "1");
+        assertEquals(3, timedOut.status(), timedOut.err());
+        client("process", "cancel", slowId);
+    }
+
+    @Test
     void memberLsShowsNamesAndRoles() throws Exception {
         Result r = client("member", "ls", "--json");
         assertEquals(0, r.status(), r.err());

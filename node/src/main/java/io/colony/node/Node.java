@@ -713,6 +713,9 @@ public final class Node implements ColonyService, AutoCloseable {
         if (r.kind() == RecordKind.ADMIT && identity.is(r.record().getAdmit().getMember().toByteArray())) {
             ownAdmit = r.signed();
         }
+        if (r.kind() == RecordKind.LOG) {
+            feed.publishLog(Hex.encode(r.processId())); // 'log follow' fetches the new lines
+        }
     }
 
     /**

@@ -209,6 +209,14 @@ public final class ColonyClient {
      * @throws ColonyException with status 0 if {@code timeout} passes first or the node goes away
      */
     public void watch(String id, Duration timeout, Consumer<StateEvent> listener) {
+        watch(id, timeout, listener, null);
+    }
+
+    /**
+     * Like {@link #watch(String, Duration, Consumer)}, and runs {@code onLog} (on this thread) whenever the
+     * node stored new log lines of a watched process ({@code log} events; read them with {@link #logs}).
+     */
+    public void watch(String id, Duration timeout, Consumer<StateEvent> listener, Runnable onLog) {
         String path = "/processes/" + checkId(id) + "/events";
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -218,7 +226,7 @@ public final class ColonyClient {
             }
             long seconds = Math.min(MAX_STREAM_SECONDS, Math.max(1, (leftMs + 999) / 1000));
             // the node resolves a workflow id on this route too
-            String end = stream(path + "?timeout=" + seconds, listener);
+            String end = stream(path + "?timeout=" + seconds, listener, onLog);
             if ("end".equals(end)) {
                 return;
             }
@@ -229,7 +237,7 @@ public final class ColonyClient {
     }
 
     /** Reads one event stream to its end; returns the last event's name. */
-    private String stream(String path, Consumer<StateEvent> listener) {
+    private String stream(String path, Consumer<StateEvent> listener, Runnable onLog) {
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1" + path)).timeout(REQUEST_TIMEOUT)
                 .header("Accept", "text/event-stream").GET().build();
         HttpResponse<Stream<String>> resp = send(req, HttpResponse.BodyHandlers.ofLines());
@@ -239,6 +247,9 @@ public final class ColonyClient {
                 expectOk(new BufferedResponse(resp, body));
             }
             return EventStreamReader.read(lines.iterator(), (name, data) -> {
+                if (name.equals("log") && onLog != null) {
+                    onLog.run();
+                }
                 if (name.equals("state")) {
                     try {
                         listener.accept(json.readValue(data, StateEvent.class));
