@@ -102,12 +102,16 @@ record DataDir(Path dir, String colonyId, SignedRecord ownAdmit, List<String> bo
         }
     }
 
-    /** The name the owner gave this node in its invitation (the join token's Admit), "" if none or no token. */
+    /**
+     * The name the owner gave this node in its invitation (the join token's Admit), "" if none, no token,
+     * or not usable as an executor name (1..64 letters, digits, '.', '_', '-', '@').
+     */
     String invitedName() {
         if (ownAdmit == null) {
             return "";
         }
-        return io.colony.protocol.Records.decode(ownAdmit).record().getAdmit().getName().strip();
+        String name = io.colony.protocol.Records.decode(ownAdmit).record().getAdmit().getName().strip();
+        return name.matches("[A-Za-z0-9._@-]{1,64}") ? name : "";
     }
 
     private static void checkSameColony(Path dir, String stored, String wanted, String source) {
