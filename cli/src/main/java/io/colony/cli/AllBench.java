@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
  * machine facts and the table to stdout. A measurement that fails is a row saying so (exit status 1);
  * the others still run.
  */
-@Command(name = "all", description = {"Every benchmark in one run: one table (what / result / how measured)",
-        "and the machine it ran on; progress on stderr. A few minutes on 2 cores with",
+@Command(name = "all", description = {"Run every benchmark and print one table of the results.",
+        "The table says what / result / how measured, and the machine it ran on; progress goes to stderr. A few minutes on 2 cores with",
         "the default sizes; the flags scale it up. Run it from the jar to measure the",
         "start-up too: java -jar colony.jar bench all"})
 final class AllBench implements Callable<Integer> {

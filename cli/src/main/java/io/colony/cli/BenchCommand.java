@@ -30,8 +30,8 @@ final class BenchCommand {
         };
     }
 
-    @Command(name = "local", description = {"Processes per second through one node end to end:",
-            "submit over HTTP (signed), claim, run (no-op), close, observed SUCCESS over HTTP."})
+    @Command(name = "local", description = {"Measure processes per second through one node, end to end.",
+            "Submit over HTTP (signed), claim, run (no-op), close, observed SUCCESS over HTTP."})
     static final class Local implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -56,8 +56,9 @@ final class BenchCommand {
         }
     }
 
-    @Command(name = "ledger", description = {"Ledger ingest (verify + apply + durable commit, batched) beside the",
-            "raw Ed25519 verify rate measured in the same run; rebuild rate on open;",
+    @Command(name = "ledger", description = {"Measure the ledger: ingest, verify and rebuild rates, heap per process.",
+            "Ingest (verify + apply + durable commit, batched) beside the raw Ed25519 verify rate measured in the same run;",
+            "rebuild rate on open;",
             "heap per 1,000 processes."})
     static final class Ledger implements Callable<Integer> {
         @Spec

@@ -1,5 +1,6 @@
 package io.colony.cli;
 
+import io.colony.node.DataDirLock;
 import io.colony.node.Node;
 import io.colony.node.NodeConfig;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ final class BootstrapCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${sys:user.home}/.colony/bootstrap",
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:COLONY_HOME:-${env:HOME:-${sys:user.home}}/.colony}/bootstrap",
             description = "Data dir: key, colony id, ledger (default ${DEFAULT-VALUE}).")
     Path data;
     @Option(names = "--join", paramLabel = "TOKEN", description = "Join token, or @FILE holding it (first start).")
@@ -62,7 +63,11 @@ final class BootstrapCommand implements Callable<Integer> {
         p2p.fill(s, given);
         logs.fill(s, given);
         api.fill(s, given);
+        s.override(NodeSettings.Key.EXECUTOR_NAME, given, t -> t).ifPresent(v -> keptName = v);
     }
+
+    /** The node's name kept in the config file (executor.name: the --name of its invitation), or null. */
+    private String keptName;
 
     @Override
     public Integer call() {
@@ -74,14 +79,24 @@ final class BootstrapCommand implements Callable<Integer> {
         if (p2p.port == -1) {
             throw new IllegalArgumentException("a bootstrap peer needs its peer-to-peer port (--p2p-port)");
         }
-        DataDir dir = DataDir.prepare(data, colony, join, p2p.bootstrapGiven());
-        NodeConfig config = NodeConfig.of(data, dir.colonyId())
-                .withApi(apiHost, apiPort)
-                .withApiSettings(api.settings())
-                .withExecutor(null, null, 1)
-                .withNetwork(p2p.settings("0.0.0.0", dir.bootstrap(), dir.ownAdmit()));
-        Node node = Node.start(config);
+        DataDirLock lock = DataDirLock.acquire(data);
+        Node node;
+        String invitedName;
+        try {
+            DataDir dir = DataDir.prepare(data, colony, join, p2p.bootstrapGiven());
+            invitedName = dir.invitedName().isEmpty() && keptName != null ? keptName : dir.invitedName();
+            NodeConfig config = NodeConfig.of(data, dir.colonyId())
+                    .withApi(apiHost, apiPort)
+                    .withApiSettings(api.settings())
+                    .withExecutor(null, invitedName.isEmpty() ? null : invitedName, 1)
+                    .withNetwork(p2p.settings("0.0.0.0", dir.bootstrap(), dir.ownAdmit()));
+            node = Node.start(config);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        KeptSettings.keep(data, config, spec, java.util.Map.of(NodeSettings.Key.EXECUTOR_NAME, invitedName));
         NodeRunner.printStarted(spec.commandLine().getOut(), "", node);
-        return NodeRunner.runUntilStopped(node);
+        return NodeRunner.runUntilStopped(node, lock);
     }
 }

@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
  * how long a node that missed many records takes to catch up after a restart. The measuring code is
  * {@link Colony}, which {@code colony bench all} uses too.
  */
-@Command(name = "colony", description = {"A colony of networked nodes in this JVM on loopback: record propagation",
-        "time to every node (p50/p99), processes per second with no-op executors, catch-up of a restarted node."})
+@Command(name = "colony", description = {"Measure a colony of networked nodes in this JVM on loopback.",
+        "Record propagation time to every node (p50/p99), processes per second with no-op executors, catch-up of a restarted node."})
 final class ColonyBench implements Callable<Integer> {
 
     private static final Duration WAIT = Duration.ofMinutes(10);

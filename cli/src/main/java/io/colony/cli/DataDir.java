@@ -40,9 +40,19 @@ record DataDir(Path dir, String colonyId, SignedRecord ownAdmit, List<String> bo
     static DataDir prepare(Path dir, String colonyOpt, String tokenText, List<String> peers) {
         String stored = DevColony.readColonyId(dir);
         if (tokenText != null) {
+            if (tokenText.strip().startsWith("@")) {
+                // the command line expands @FILE into the file's content; what is left names no readable file
+                String f = tokenText.strip().substring(1);
+                throw new IllegalArgumentException("--join @" + f + ": " + (Files.exists(Path.of(f)) ? "cannot read the file"
+                        : "no such file") + " (--join @FILE reads the token from FILE)");
+            }
             JoinToken token = JoinToken.decode(tokenText);
             String colony = Hex.encode(token.colony());
             checkSameColony(dir, stored, colony, "the join token");
+            if (Files.exists(dir.resolve(DevColony.OWNER_KEY))) {
+                throw new IllegalArgumentException("data dir " + dir + " is a dev colony's (it holds " + DevColony.OWNER_KEY
+                        + "); a join token is for a fresh data dir (use another --data dir)");
+            }
             if (colonyOpt != null && !colonyOpt.strip().equalsIgnoreCase(colony)) {
                 throw new IllegalArgumentException("--colony " + colonyOpt.strip() + " is not the join token's colony " + colony);
             }
@@ -64,6 +74,44 @@ record DataDir(Path dir, String colonyId, SignedRecord ownAdmit, List<String> bo
             writeBootstrap(dir, peers);
         }
         return new DataDir(dir, colony, null, peers.isEmpty() ? readBootstrap(dir) : peers);
+    }
+
+    /**
+     * Refuses a data dir that is not a dev colony's for {@code colony dev}: one that holds a node key or
+     * a colony id but no owner key is a node that joined a colony (or a bootstrap peer), and dev would
+     * give it an owner and a user that do not match its colony.
+     *
+     * @throws IllegalArgumentException with one line saying what the dir is and what to run instead
+     */
+    static void checkDevDir(Path dir) {
+        if (Files.exists(dir.resolve(DevColony.OWNER_KEY))) {
+            String stored = DevColony.readColonyId(dir);
+            String owner = KeyFiles.read(dir.resolve(DevColony.OWNER_KEY)).memberId();
+            if (stored != null && !stored.equals(owner)) {
+                throw new IllegalArgumentException("data dir " + dir + " belongs to colony " + stored + " but its "
+                        + DevColony.OWNER_KEY + " is the owner of colony " + owner + " (use another --data dir)");
+            }
+            return;
+        }
+        String stored = DevColony.readColonyId(dir);
+        if (stored != null || Files.exists(dir.resolve("node.key"))) {
+            throw new IllegalArgumentException("data dir " + dir + " is a node of "
+                    + (stored == null ? "a colony" : "colony " + stored) + " without its owner key, not a dev colony:"
+                    + " start it with 'colony node start --data " + dir + "' (or 'colony bootstrap'), or give"
+                    + " 'colony dev' another --data dir");
+        }
+    }
+
+    /**
+     * The name the owner gave this node in its invitation (the join token's Admit), "" if none, no token,
+     * or not usable as an executor name (1..64 letters, digits, '.', '_', '-', '@').
+     */
+    String invitedName() {
+        if (ownAdmit == null) {
+            return "";
+        }
+        String name = io.colony.protocol.Records.decode(ownAdmit).record().getAdmit().getName().strip();
+        return name.matches("[A-Za-z0-9._@-]{1,64}") ? name : "";
     }
 
     private static void checkSameColony(Path dir, String stored, String wanted, String source) {

@@ -1,5 +1,6 @@
 package io.colony.cli;
 
+import io.colony.node.DataDirLock;
 import io.colony.node.DevColony;
 import io.colony.node.Node;
 import java.io.PrintWriter;
@@ -27,8 +28,8 @@ final class DevCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:COLONY_DEV_DATA:-${sys:user.home}/.colony/dev}",
-            description = "Data dir of the dev colony (env COLONY_DEV_DATA, default ${DEFAULT-VALUE}).")
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:COLONY_DEV_DATA:-${env:COLONY_HOME:-${env:HOME:-${sys:user.home}}/.colony}/dev}",
+            description = "Data dir of the dev colony (env COLONY_DEV_DATA; default ${DEFAULT-VALUE}: $COLONY_HOME/dev, else $HOME/.colony/dev).")
     Path data;
     @Option(names = "--config", paramLabel = "FILE",
             description = "Config file (Java properties; default: DATA_DIR/colony.conf if it exists). See 'colony node config'.")
@@ -56,8 +57,18 @@ final class DevCommand implements Callable<Integer> {
     public Integer call() {
         configure(System.getenv());
         logs.apply();
-        DevColony dev = DevColony.prepare(data);
-        Node node = Node.start(run.apply(dev.nodeConfig()).withNetwork(p2p.settings("127.0.0.1", List.of(), null)));
+        DataDirLock lock = DataDirLock.acquire(data);
+        Node node;
+        DevColony dev;
+        try {
+            DataDir.checkDevDir(data);
+            dev = DevColony.prepare(data);
+            node = Node.start(run.apply(dev.nodeConfig()).withNetwork(p2p.settings("127.0.0.1", List.of(), null)));
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        KeptSettings.keep(data, config, spec);
         dev.admitMembers(node);
         PrintWriter out = spec.commandLine().getOut();
         String host = run.apiHost.equals("0.0.0.0") ? "127.0.0.1" : run.apiHost;
@@ -78,11 +89,36 @@ final class DevCommand implements Callable<Integer> {
         }
         out.println("# then e.g.: ./colony process submit --spec sayhello.json --wait");
         if (!peers.isEmpty()) {
-            out.println("# another node on this machine: ./colony node start --data DIR2 --api-port 50081 --p2p-port 4002"
+            out.println("# another node on this machine: ./colony node start --data DIR2 --api-port "
+                    + freePortAfter(node.apiPort()) + " --p2p-port " + freePortAfter(p2pPort(peers))
                     + " --join \"$(./colony member invite --data " + data + " --port " + node.apiPort() + ")\"");
         }
         out.println("# Owner key (admits members): " + data.resolve(DevColony.OWNER_KEY) + ". Ctrl-C stops the node.");
         out.flush();
-        return NodeRunner.runUntilStopped(node);
+        return NodeRunner.runUntilStopped(node, lock);
+    }
+
+    /** The TCP port of the first {@code /tcp/PORT} address, or 4001. */
+    static int p2pPort(List<String> addresses) {
+        for (String a : addresses) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("/tcp/(\\d+)").matcher(a);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        return 4001;
+    }
+
+    /** The first port after {@code port} that nothing listens on here (for the hint line). */
+    static int freePortAfter(int port) {
+        for (int p = port + 1; p <= Math.min(65535, port + 200); p++) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress("0.0.0.0", p));
+                return p;
+            } catch (java.io.IOException e) {
+                // taken: try the next
+            }
+        }
+        return 0;
     }
 }

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine;
 
-/** Parses {@code 500ms}, {@code 3s}, {@code 2m}, {@code 1h} (a bare number is seconds). */
+/**
+ * The duration syntax of every command: {@code 500ms}, {@code 3s}, {@code 2m}, {@code 1h}, {@code 30d}
+ * (a bare number is seconds).
+ */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
@@ -14,7 +17,7 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
             split++;
         }
         if (split == 0 || split > 9) {
-            throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (e.g. 500ms, 3s, 2m)");
+            throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (e.g. 500ms, 3s, 2m, 1h, 30d)");
         }
         long n = Long.parseLong(v.substring(0, split));
         return switch (v.substring(split)) {
@@ -22,8 +25,9 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
             case "s", "" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
             default -> throw new CommandLine.TypeConversionException("not a duration: '" + value
-                    + "' (e.g. 500ms, 3s, 2m)");
+                    + "' (e.g. 500ms, 3s, 2m, 1h, 30d)");
         };
     }
 }

@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
  * the node to time the replay of the full ledger. The measuring code ({@link #measure}) serves
  * {@code colony bench all} too.
  */
-@Command(name = "edge", description = {"Heap per 1,000 processes and a working executor with N processes in the ledger,",
-        "start-up time with an empty and a full ledger. Run with the device's heap: java -Xmx64m -jar colony.jar bench edge"})
+@Command(name = "edge", description = {"Measure a node on a small device: heap, executor and start-up with a full ledger.",
+        "Heap per 1,000 processes and a working executor with N processes in the ledger, start-up time with an empty and a full ledger. Run with the device's heap: java -Xmx64m -jar colony.jar bench edge"})
 final class EdgeBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;

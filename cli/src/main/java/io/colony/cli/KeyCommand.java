@@ -29,6 +29,9 @@ final class KeyCommand {
 
         @Override
         public Integer call() {
+            if (out != null && java.nio.file.Files.exists(out)) {
+                throw new IllegalArgumentException("--out " + out + ": file exists (a key file is never overwritten)");
+            }
             Identity id = Identity.generate();
             if (out != null) {
                 KeyFiles.write(out, id);

@@ -12,11 +12,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The {@code colony} command. Exit status: 0 ok, 1 error (or a FAILED process), 2 usage error. */
+/** The {@code colony} command. Exit status: 0 ok, 1 error (or a FAILED process), 2 usage error, 3 timed out waiting. */
 @Command(name = "colony", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = {"Colony: run function specs on a colony of peer nodes.", "",
                 "Quick start: 'colony dev' in one terminal, then in another paste its export lines and run",
-                "  colony process submit --spec sayhello.json --wait"})
+                "  colony process submit --spec sayhello.json --wait", "",
+                "Ids: a unique prefix of at least 6 hex characters names a process, workflow, cron, generator or member."},
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:done", "1:failed: an error, or a FAILED process or workflow", "2:usage error",
+                "3:timed out waiting (it goes on)"})
 public final class Main implements Runnable {
 
     /**
@@ -46,8 +50,10 @@ public final class Main implements Runnable {
     public static final String MAIN_MS_PROPERTY = "colony.main.ms";
     /** Exit status of usage errors. */
     public static final int EXIT_USAGE = 2;
-    /** Exit status of other errors. */
+    /** Exit status of other errors (a failed operation, a FAILED process). */
     public static final int EXIT_ERROR = 1;
+    /** Exit status of a wait that timed out (the process or workflow goes on). */
+    public static final int EXIT_TIMEOUT = 3;
 
     @Spec
     CommandSpec spec;
@@ -87,7 +93,7 @@ public final class Main implements Runnable {
         cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
             c.getErr().println("colony: " + message(ex));
             c.getErr().flush();
-            return EXIT_ERROR;
+            return ex instanceof TimedOutException ? EXIT_TIMEOUT : EXIT_ERROR;
         });
         int status = cmd.execute(args);
         out.flush();
@@ -105,7 +111,7 @@ public final class Main implements Runnable {
 
     private static String message(Exception e) {
         if (e instanceof ColonyException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                || e instanceof UncheckedIOException) {
+                || e instanceof UncheckedIOException || e instanceof TimedOutException) {
             return e.getMessage();
         }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());

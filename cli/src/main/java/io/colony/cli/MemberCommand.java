@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,11 +21,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code colony member ...}: colony membership (signed with the owner's key). */
-@Command(name = "member", description = "Admit, invite and revoke members (signed with the owner key).",
-        subcommands = {MemberCommand.Add.class, MemberCommand.Invite.class, MemberCommand.Revoke.class})
+@Command(name = "member", description = {"List, admit, invite and revoke members (all but ls are signed with the owner key).",
+        "A member id may be shortened to a unique prefix of at least 6 characters."},
+        subcommands = {MemberCommand.Add.class, MemberCommand.Invite.class, MemberCommand.Revoke.class, MemberCommand.Ls.class})
 final class MemberCommand {
-
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
 
     private MemberCommand() {
     }
@@ -61,10 +58,35 @@ final class MemberCommand {
             }
             return Keys.load(client.key);
         }
+
+        /**
+         * The owner's key, checked against the colony of the node at --host/--port: a key that is not the
+         * colony id (e.g. the dev user's COLONY_PRVKEY) is refused with one line. With --data the key is
+         * the dev colony's own owner key, the owner of that colony by definition.
+         */
+        Identity loadChecked(ClientOptions client) {
+            Identity key = load(client);
+            if (data != null) {
+                return key;
+            }
+            String colony;
+            try {
+                colony = client.reading().nodeInfo().colony();
+            } catch (ColonyException e) {
+                throw new IllegalArgumentException("cannot check that this key owns the colony (" + e.getMessage()
+                        + "): pass --host/--port of a node of the colony, and --data DEV_DIR or the owner's key (--key)");
+            }
+            if (!colony.equals(key.memberId())) {
+                throw new IllegalArgumentException("key " + key.memberId().substring(0, 12) + "... is not the owner of colony "
+                        + colony.substring(0, 12) + "... (at " + client.host + ":" + client.port + "): pass --data DEV_DIR"
+                        + " (its owner.key) or the owner's key with --key");
+            }
+            return key;
+        }
     }
 
     @Command(name = "add", description = {"Admit a member: a user, an external executor or a node.",
-            "Sign with the owner's key, e.g. --key ~/.colony/dev/owner.key."})
+            "Sign with the owner's key: --data DEV_DIR (its owner.key) or --key ~/.colony/dev/owner.key."})
     static final class Add implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -77,10 +99,14 @@ final class MemberCommand {
         @Option(names = "--name", defaultValue = "", paramLabel = "NAME", description = "A name for the member.")
         String name;
 
+        @Mixin
+        OwnerKey owner;
+
         @Override
         public Integer call() {
             Role r = role(role);
-            client.signing().admit(id, r, name);
+            Identity key = owner.loadChecked(client);
+            client.as(key).admit(id, r, name);
             spec.commandLine().getOut().println("admitted " + id + " as " + r.name().toLowerCase(Locale.ROOT));
             return 0;
         }
@@ -111,7 +137,7 @@ final class MemberCommand {
         @Override
         public Integer call() {
             Role r = role(role);
-            Identity key = owner.load(client);
+            Identity key = owner.loadChecked(client);
             long now = System.currentTimeMillis();
             long until = expires == null ? 0 : now + durationMs(expires);
             List<String> peers = bootstrap == null ? List.of()
@@ -144,8 +170,8 @@ final class MemberCommand {
         }
     }
 
-    @Command(name = "revoke", description = {"Revoke a member: its records from now on count nowhere,",
-            "and peers refuse new connections from its key. Sign with the owner's key (--key or --data DEV_DIR)."})
+    @Command(name = "revoke", description = {"Revoke a member: its records from now on count nowhere.",
+            "Peers refuse new connections from its key. Sign with the owner's key (--key or --data DEV_DIR)."})
     static final class Revoke implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -160,24 +186,61 @@ final class MemberCommand {
 
         @Override
         public Integer call() {
-            client.as(owner.load(client)).revoke(id, reason);
-            spec.commandLine().getOut().println("revoked " + id);
+            Identity key = owner.loadChecked(client);
+            ColonyClient c = client.as(key);
+            String full;
+            try {
+                full = c.resolveId("member", id);
+            } catch (ColonyException.NotFoundException e) {
+                throw new IllegalArgumentException("no member " + id + ": that key was never admitted to this colony"
+                        + " (see 'colony member ls')");
+            }
+            io.colony.protocol.MemberView m = c.members().stream().filter(v -> v.id().equals(full)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no member " + full
+                            + ": that key was never admitted to this colony (see 'colony member ls')"));
+            if (m.role().equals("owner")) {
+                throw new IllegalArgumentException(full + " is the colony owner, which cannot be revoked");
+            }
+            if (m.revokedMs() > 0) {
+                throw new IllegalArgumentException("member " + full + (m.name().isEmpty() ? "" : " (" + m.name() + ")")
+                        + " was revoked already, at " + java.time.Instant.ofEpochMilli(m.revokedMs()));
+            }
+            c.revoke(full, reason);
+            spec.commandLine().getOut().println("revoked " + full + (m.name().isEmpty() ? "" : " (" + m.name() + ")"));
             return 0;
         }
     }
 
-    /** Milliseconds of a duration like 90s, 30m, 24h, 7d. */
+    @Command(name = "ls", description = "List the colony's members: id, name given at invite, role, admitted, revoked, expires.")
+    static final class Ls extends ReadCommand {
+        @Override
+        public Integer call() {
+            return print(client.reading().members(), (out, all) -> {
+                out.printf("%-64s  %-16s  %-8s  %-20s  %-20s  %-20s%n", "ID", "NAME", "ROLE", "ADMITTED", "REVOKED", "EXPIRES");
+                for (io.colony.protocol.MemberView m : all) {
+                    out.printf("%-64s  %-16s  %-8s  %-20s  %-20s  %-20s%n", m.id(), m.name().isEmpty() ? "-" : m.name(),
+                            m.role(), time(m.admittedMs()), time(m.revokedMs()), m.expiresMs() == 0 ? "never"
+                                    : time(m.expiresMs()));
+                }
+            });
+        }
+
+        private static String time(long ms) {
+            return ms <= 0 ? "-" : java.time.Instant.ofEpochMilli(ms).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        }
+    }
+
+    /** Milliseconds of a duration like 90s, 30m, 24h, 7d (the one duration syntax of every command). */
     static long durationMs(String text) {
-        Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+        java.time.Duration d;
+        try {
+            d = new DurationConverter().convert(text);
+        } catch (RuntimeException e) {
+            d = java.time.Duration.ZERO;
+        }
+        if (d.isZero()) {
             throw new IllegalArgumentException("--expires takes a duration like 90m, 24h or 30d, not " + text);
         }
-        long n = Long.parseLong(m.group(1));
-        return n * switch (m.group(2)) {
-            case "s" -> 1_000L;
-            case "m" -> 60_000L;
-            case "h" -> 3_600_000L;
-            default -> 86_400_000L;
-        };
+        return d.toMillis();
     }
 }

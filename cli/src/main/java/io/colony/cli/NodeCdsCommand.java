@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  * {@code colony node cds-archive}: makes the class-data-sharing archive that lets nodes (and client
  * commands) start about twice as fast; see {@link CdsArchive}.
  */
-@Command(name = "cds-archive", description = {"Make a class-data-sharing archive for this colony.jar and this JDK:",
+@Command(name = "cds-archive", description = {"Make a class-data-sharing archive for this colony.jar and this JDK.",
         "JVMs started with -XX:SharedArchiveFile=FILE start a node about twice as fast.",
         "It runs a node and a process for a few seconds in a child JVM",
         "(-XX:ArchiveClassesAtExit). Make it again when the jar or the JDK changes;",
@@ -31,6 +31,15 @@ final class NodeCdsCommand implements Callable<Integer> {
         if (workload) {
             CdsArchive.workload();
             return 0;
+        }
+        if (out != null) {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null && !java.nio.file.Files.isDirectory(parent)) {
+                throw new IllegalArgumentException("--out " + out + ": no such directory " + parent);
+            }
+            if (java.nio.file.Files.isDirectory(out)) {
+                throw new IllegalArgumentException("--out " + out + " is a directory; give the archive's file name");
+            }
         }
         Path jar = CdsArchive.runningJar();
         if (jar == null) {

@@ -1,5 +1,6 @@
 package io.colony.cli;
 
+import io.colony.node.DataDirLock;
 import io.colony.node.Node;
 import io.colony.node.NodeConfig;
 import io.colony.node.exec.ExecPolicy;
@@ -131,7 +132,7 @@ final class NodeCommand {
     static final class Start implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:COLONY_DATA:-${sys:user.home}/.colony/node}",
+        @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:COLONY_DATA:-${env:COLONY_HOME:-${env:HOME:-${sys:user.home}}/.colony}/node}",
                 description = "Data dir: keys, ledger, watchdog file (env COLONY_DATA, default ${DEFAULT-VALUE}).")
         Path data;
         @Option(names = "--colony", paramLabel = "ID",
@@ -159,12 +160,26 @@ final class NodeCommand {
             p2p.fill(settings, given);
             logs.fill(settings, given);
             logs.apply();
-            DataDir dir = DataDir.prepare(data, colony, join, p2p.bootstrapGiven());
-            NodeConfig config = run.apply(NodeConfig.of(data, dir.colonyId()))
-                    .withNetwork(p2p.settings("0.0.0.0", dir.bootstrap(), dir.ownAdmit()));
-            Node node = Node.start(config);
+            DataDirLock lock = DataDirLock.acquire(data);
+            Node node;
+            String invitedName;
+            try {
+                DataDir dir = DataDir.prepare(data, colony, join, p2p.bootstrapGiven());
+                if (run.executorName == null && !dir.invitedName().isEmpty()) {
+                    run.executorName = dir.invitedName(); // the --name of 'member invite': peers, info, claims show it
+                }
+                invitedName = dir.invitedName();
+                NodeConfig config = run.apply(NodeConfig.of(data, dir.colonyId()))
+                        .withNetwork(p2p.settings("0.0.0.0", dir.bootstrap(), dir.ownAdmit()));
+                node = Node.start(config);
+            } catch (RuntimeException e) {
+                lock.close();
+                throw e;
+            }
+            KeptSettings.keep(data, config, spec, java.util.Map.of(NodeSettings.Key.EXECUTOR_NAME,
+                    run.executorName != null && run.executorName.equals(invitedName) ? invitedName : ""));
             NodeRunner.printStarted(spec.commandLine().getOut(), "", node);
-            return NodeRunner.runUntilStopped(node);
+            return NodeRunner.runUntilStopped(node, lock);
         }
     }
 

@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
  * {@code colony node config}: every setting of {@code node start} with its effective value (without
  * flags) and where it comes from; checks the config file and the environment like {@code node start}.
  */
-@Command(name = "config", description = {"Show every node setting: value, source (env, file or default), flag,",
-        "environment variable. Precedence: flag > environment > config file > default.",
+@Command(name = "config", description = {"Show every node setting with its value and where the value comes from.",
+        "Each with its source (flag, env, file or default), flag and environment variable. Precedence: flag > environment > config file > default.",
         "The config file is DATA_DIR/colony.conf (or --config FILE), Java properties, e.g.:",
         "  api.port = 50080", "  executor.capacity = 2", "  p2p.bootstrap = /ip4/10.0.0.1/tcp/4001/p2p/12D3Koo...",
         "  executor.allow = echo,/usr/bin/python3 /opt/jobs/*",
@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 final class NodeConfigCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:COLONY_DATA:-${sys:user.home}/.colony/node}",
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:COLONY_DATA:-${env:COLONY_HOME:-${env:HOME:-${sys:user.home}}/.colony}/node}",
             description = "Data dir (env COLONY_DATA, default ${DEFAULT-VALUE}).")
     Path data;
     @Option(names = "--config", paramLabel = "FILE", description = "Config file (default: DATA_DIR/colony.conf).")

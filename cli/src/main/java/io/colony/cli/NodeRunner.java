@@ -13,9 +13,21 @@ final class NodeRunner {
     }
 
     static int runUntilStopped(Node node) {
+        return runUntilStopped(node, null);
+    }
+
+    /** Runs the node until the JVM stops, then closes it and releases {@code lock} (its data dir's lock, or null). */
+    static int runUntilStopped(Node node, AutoCloseable lock) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
+            if (lock != null) {
+                try {
+                    lock.close();
+                } catch (Exception e) {
+                    // the OS releases it with the process
+                }
+            }
             stopped.countDown();
         }, "node-shutdown"));
         node.fatalError().thenRun(stopped::countDown);

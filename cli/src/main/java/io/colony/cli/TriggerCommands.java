@@ -62,10 +62,30 @@ final class TriggerCommands {
 
         @Override
         public Integer call() {
+            checkFires(spec, cron);
             List<FunctionSpec> specs = readSpecs(specFile);
             TriggerView t = client.signing().addCron(nameOr(name, specs), specs, cron);
             printAdded(spec, t, json);
             return 0;
+        }
+    }
+
+    /** Refuses (usage error) a valid cron expression that never fires, such as February 31st. */
+    static void checkFires(CommandSpec spec, String expression) {
+        io.colony.protocol.CronSchedule s;
+        try {
+            s = io.colony.protocol.CronSchedule.parse(expression);
+        } catch (io.colony.protocol.InvalidInputException e) {
+            throw Usage.error(spec, "--cron: " + e.getMessage());
+        }
+        long next;
+        try {
+            next = s.next(System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            next = -1;
+        }
+        if (next < 0) {
+            throw Usage.error(spec, "--cron \"" + expression.strip() + "\" never fires (no such date)");
         }
     }
 
@@ -82,7 +102,7 @@ final class TriggerCommands {
                 description = "Submit once this many args are packed.")
         int trigger;
         @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "0", converter = DurationConverter.class,
-                description = "Submit what is packed this long after the oldest pack (e.g. 30s, 5m; default 0: never).")
+                description = "Submit what is packed this long after the oldest pack (e.g. 30s, 5m, 1d; default 0: never).")
         Duration timeout;
         @Option(names = "--name", paramLabel = "NAME", description = "A name (default: the first spec's funcname).")
         String name;
@@ -113,7 +133,8 @@ final class TriggerCommands {
 
         @Override
         public Integer call() {
-            TriggerView t = client.signing().pack(id, arg);
+            io.colony.sdk.ColonyClient c = client.signing();
+            TriggerView t = c.pack(c.resolveId("generator", id), arg);
             if (json) {
                 Printer.json(spec.commandLine().getOut(), t);
             } else {
@@ -195,7 +216,8 @@ final class TriggerCommands {
         static final class Cron extends TriggerGet {
             @Override
             TriggerView fetch() {
-                return client.reading().cron(id);
+                io.colony.sdk.ColonyClient c = client.reading();
+                return c.cron(c.resolveId("cron", id));
             }
         }
 
@@ -203,7 +225,8 @@ final class TriggerCommands {
         static final class Generator extends TriggerGet {
             @Override
             TriggerView fetch() {
-                return client.reading().generator(id);
+                io.colony.sdk.ColonyClient c = client.reading();
+                return c.generator(c.resolveId("generator", id));
             }
         }
     }
@@ -229,7 +252,8 @@ final class TriggerCommands {
         static final class Cron extends TriggerRemove {
             @Override
             TriggerView remove() {
-                return client.signing().removeCron(id);
+                io.colony.sdk.ColonyClient c = client.signing();
+                return c.removeCron(c.resolveId("cron", id));
             }
         }
 
@@ -237,7 +261,8 @@ final class TriggerCommands {
         static final class Generator extends TriggerRemove {
             @Override
             TriggerView remove() {
-                return client.signing().removeGenerator(id);
+                io.colony.sdk.ColonyClient c = client.signing();
+                return c.removeGenerator(c.resolveId("generator", id));
             }
         }
     }

@@ -24,15 +24,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code colony workflow ...}: submit and inspect workflows (DAGs of function specs). */
-@Command(name = "workflow", description = "Submit and inspect workflows: function specs that depend on each other.",
-        subcommands = {WorkflowCommand.Submit.class, WorkflowCommand.Get.class})
+@Command(name = "workflow", description = {"Submit, list, inspect and cancel workflows: function specs that depend on each other.",
+        "A workflow id may be shortened to a unique prefix of at least 6 characters."},
+        subcommands = {WorkflowCommand.Submit.class, WorkflowCommand.Get.class, WorkflowCommand.Ls.class,
+                WorkflowCommand.Cancel.class})
 final class WorkflowCommand {
 
     private WorkflowCommand() {
     }
 
-    @Command(name = "submit", description = {"Submit a workflow: {\"functionspecs\": [...]}, each spec with a "
-            + "nodename and conditions.dependencies (JSON file, '-' for stdin).",
+    @Command(name = "submit", description = {"Submit a workflow: function specs that depend on each other.",
+            "The file (JSON, '-' for stdin) is {\"functionspecs\": [...]}, each spec with a nodename and conditions.dependencies.",
             "A step gets its parents' outputs as a JSON array in the environment variable COLONY_IN."})
     static final class Submit implements Callable<Integer> {
         @Spec
@@ -44,13 +46,14 @@ final class WorkflowCommand {
         @Option(names = "--wait", description = "Wait until every step ended; exit 0 if all succeeded, else 1.")
         boolean waitForIt;
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600",
-                description = "Give up waiting after this many seconds (default ${DEFAULT-VALUE}).")
+                description = "Give up waiting after this many seconds (exit status 3; default ${DEFAULT-VALUE}).")
         long timeoutSeconds;
         @Option(names = "--json", description = "Print the workflow as JSON.")
         boolean json;
 
         @Override
         public Integer call() {
+            ProcessCommand.checkTimeout(spec, timeoutSeconds);
             List<FunctionSpec> specs = readWorkflow(specFile);
             ColonyClient c = client.signing();
             WorkflowView w = c.submitWorkflow(specs);
@@ -62,7 +65,8 @@ final class WorkflowCommand {
                 }
                 return 0;
             }
-            return show(spec, c.waitForWorkflow(w.id(), Duration.ofSeconds(timeoutSeconds)), json);
+            return show(spec, TimedOutException.waiting(timeoutSeconds,
+                    () -> c.waitForWorkflow(w.id(), Duration.ofSeconds(timeoutSeconds))), json);
         }
     }
 
@@ -79,8 +83,90 @@ final class WorkflowCommand {
 
         @Override
         public Integer call() {
-            show(spec, client.reading().workflow(id), json);
+            ColonyClient c = client.reading();
+            show(spec, c.workflow(c.resolveId("workflow", id)), json);
             return 0;
+        }
+    }
+
+    @Command(name = "ls", description = "List workflows, newest first: id, state, steps and their states.")
+    static final class Ls extends ReadCommand {
+        @Option(names = "--state", paramLabel = "STATE", description = "Only WAITING, RUNNING, SUCCESS or FAILED workflows.")
+        ProcessState state;
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N (1..1000, default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        public Integer call() {
+            Usage.range(spec, "--limit", limit, 1, 1000);
+            return print(client.reading().workflows(state, limit), (out, all) -> {
+                out.printf("%-64s  %-8s  %-5s  %-24s  %s%n", "ID", "STATE", "STEPS", "SUBMITTED", "STEP STATES");
+                for (WorkflowView w : all) {
+                    long submitted = w.processes().stream().mapToLong(ProcessView::submittedMs).min().orElse(0);
+                    String steps = String.join(" ", w.processes().stream()
+                            .map(p -> p.spec().nodename() + ":" + p.state()).toList());
+                    out.printf("%-64s  %-8s  %-5d  %-24s  %s%n", w.id(), w.state(), w.processes().size(),
+                            submitted <= 0 ? "-" : java.time.Instant.ofEpochMilli(submitted).toString(),
+                            steps.length() > 60 ? steps.substring(0, 57) + "..." : steps);
+                }
+            });
+        }
+    }
+
+    @Command(name = "cancel", description = {"Cancel every unfinished step of a workflow.",
+            "Waiting steps never run, running ones are stopped; finished steps keep their state. Its submitter or the colony owner may."})
+    static final class Cancel implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions client;
+        @Parameters(paramLabel = "ID", description = "Workflow id.")
+        String id;
+        @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "cancelled by the user",
+                description = "Why (shown in each step's errors; default '${DEFAULT-VALUE}').")
+        String reason;
+
+        @Override
+        public Integer call() {
+            ColonyClient c = client.signing();
+            WorkflowView w = c.workflow(c.resolveId("workflow", id));
+            PrintWriter out = spec.commandLine().getOut();
+            int cancelled = 0;
+            for (ProcessView p : w.processes()) {
+                if (p.state().isFinal()) {
+                    continue;
+                }
+                try {
+                    ProcessView after = c.cancel(p.id(), reason);
+                    out.println(p.spec().nodename() + " " + after.id() + " " + after.state());
+                    cancelled++;
+                } catch (io.colony.sdk.ColonyException.ConflictException e) {
+                    // it ended meanwhile (or a parent's cancel failed it): nothing left to cancel
+                }
+            }
+            out.println("workflow " + w.id() + ": " + cancelled + " unfinished step" + (cancelled == 1 ? "" : "s")
+                    + " cancelled");
+            return 0;
+        }
+    }
+
+    /** True if {@code bytes} is a JSON object with a {@code functionspecs} field (a workflow file). */
+    static boolean looksLikeWorkflow(byte[] bytes) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes);
+            return n != null && (n.isArray() || n.isObject() && n.has("functionspecs"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** True if {@code bytes} is a JSON object that looks like one function spec. */
+    static boolean looksLikeSpec(byte[] bytes) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes);
+            return n != null && n.isObject() && !n.has("functionspecs") && (n.has("funcname") || n.has("conditions"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -126,6 +212,10 @@ final class WorkflowCommand {
         try {
             return SpecCodec.parseWorkflow(new String(bytes, StandardCharsets.UTF_8));
         } catch (InvalidInputException e) {
+            if (looksLikeSpec(bytes)) {
+                throw new IllegalArgumentException("workflow file " + file + " is a single function spec, not a workflow"
+                        + " ({\"functionspecs\": [...]}): submit it with 'colony process submit --spec " + file + "'");
+            }
             throw new IllegalArgumentException("workflow file " + file + ": " + e.getMessage());
         }
     }

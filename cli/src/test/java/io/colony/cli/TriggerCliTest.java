@@ -100,7 +100,7 @@ class TriggerCliTest extends DevNodeCliTest {
         Path spec = file("""
                 {"conditions": {"executortype": "cli"}, "funcname": "echo"}""");
         Result bad = client("cron", "add", "--spec", spec.toString(), "--cron", "every minute");
-        assertEquals(Main.EXIT_ERROR, bad.status());
+        assertEquals(Main.EXIT_USAGE, bad.status()); // a bad option value is a usage error
         oneErrorLine(bad);
         assertTrue(bad.err().contains("cron expression"), bad.err());
         Result missing = client("cron", "add", "--spec", dir.resolve("nope.json").toString(), "--cron", "* * * * *");

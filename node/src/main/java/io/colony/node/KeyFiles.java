@@ -81,6 +81,14 @@ public final class KeyFiles {
                 Files.createFile(file);
             }
             Files.writeString(file, identity.privateKeyHex() + "\n", StandardCharsets.UTF_8);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new UncheckedIOException("key file " + file + " exists (a key file is never overwritten: remove it"
+                    + " or choose another file)", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new UncheckedIOException("cannot write key file " + file + ": permission denied", e);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new UncheckedIOException("cannot write key file " + file + ": "
+                    + (e.getReason() != null ? e.getReason() : "file system error"), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write key file " + file + ": " + e.getMessage(), e);
         }

@@ -472,13 +472,55 @@ public final class Node implements ColonyService, AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<List<ProcessView>> list(ProcessState state, String executorType, String label, int limit) {
+        return call(() -> ledger.list(state, executorType, label, limit));
+    }
+
+    @Override
+    public CompletableFuture<List<WorkflowView>> workflows(ProcessState state, int limit) {
+        return call(() -> {
+            List<WorkflowView> out = new ArrayList<>();
+            for (byte[] id : ledger.workflowIds()) {
+                if (out.size() >= limit) {
+                    break;
+                }
+                if (state == null || ledger.workflowState(id).orElse(null) == state) {
+                    out.add(WorkflowView.of(Hex.encode(id), ledger.workflowMembers(id).orElseThrow().stream()
+                            .map(p -> ledger.get(p).orElseThrow()).toList()));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<io.colony.protocol.MemberView>> members() {
+        return call(() -> io.colony.node.api.MemberListing.of(colonyId, ledger.membershipRecords(),
+                System.currentTimeMillis()));
+    }
+
+    @Override
+    public CompletableFuture<List<String>> idsWithPrefix(String kind, String prefix, int max) {
+        return call(() -> switch (kind) {
+            case "process" -> ledger.idsWithPrefix(prefix, false, max);
+            case "workflow" -> ledger.idsWithPrefix(prefix, true, max);
+            case "cron", "generator" -> ledger.triggers(System.currentTimeMillis()).stream()
+                    .filter(t -> t.kind().equals(kind) && t.id().startsWith(prefix)).map(TriggerView::id).limit(max).toList();
+            case "member" -> io.colony.node.api.MemberListing.of(colonyId, ledger.membershipRecords(),
+                    System.currentTimeMillis()).stream().map(io.colony.protocol.MemberView::id)
+                    .filter(m -> m.startsWith(prefix)).limit(max).toList();
+            default -> List.of();
+        });
+    }
+
+    @Override
     public CompletableFuture<Optional<ProcessLogs>> logs(byte[] id) {
         return call(() -> {
             if (ledger.summary(id).isEmpty()) {
                 return Optional.empty();
             }
             LogView l = ledger.logs(id);
-            return Optional.of(new ProcessLogs(l.lines(), l.droppedLines()));
+            return Optional.of(new ProcessLogs(l.lines(), l.droppedLines(), l.entries()));
         });
     }
 
@@ -714,6 +756,9 @@ public final class Node implements ColonyService, AutoCloseable {
         apiMembers.observe(r);
         if (r.kind() == RecordKind.ADMIT && identity.is(r.record().getAdmit().getMember().toByteArray())) {
             ownAdmit = r.signed();
+        }
+        if (r.kind() == RecordKind.LOG) {
+            feed.publishLog(Hex.encode(r.processId())); // 'log follow' fetches the new lines
         }
     }
 

@@ -105,8 +105,14 @@ public final class Records {
     /** A LogAppend body. */
     public static Record log(byte[] colony, long timestampMs, byte[] processId, int attempt, long seq,
                              List<String> lines) {
+        return log(colony, timestampMs, processId, attempt, seq, lines, List.of());
+    }
+
+    /** A LogAppend body whose lines at {@code stderrLines} (indexes into {@code lines}) came from stderr. */
+    public static Record log(byte[] colony, long timestampMs, byte[] processId, int attempt, long seq,
+                             List<String> lines, List<Integer> stderrLines) {
         return base(colony, timestampMs).setLog(LogAppend.newBuilder().setProcessId(ByteString.copyFrom(processId))
-                .setAttempt(attempt).setSeq(seq).addAllLines(lines)).build();
+                .setAttempt(attempt).setSeq(seq).addAllLines(lines).addAllStderrLines(stderrLines)).build();
     }
 
     /** An Admit body (signed by the owner). */

@@ -336,9 +336,24 @@ public final class SpecCodec {
         } catch (InvalidSpecException e) {
             throw e;
         } catch (java.io.IOException e) {
-            String msg = e.getMessage() == null ? "" : e.getMessage().split("\n")[0];
-            throw new InvalidSpecException("spec", "is not valid JSON (" + msg + ")");
+            throw new InvalidSpecException("spec", "is not valid JSON: " + jsonProblem(e));
         }
+    }
+
+    /** What is wrong with a JSON text, in a reader's terms: the parser's first sentence and the line and column. */
+    static String jsonProblem(java.io.IOException e) {
+        String msg = e instanceof JsonProcessingException j && j.getOriginalMessage() != null ? j.getOriginalMessage()
+                : e.getMessage() == null ? "unreadable" : e.getMessage();
+        msg = msg.split("\n")[0];
+        int cut = msg.indexOf(" at [Source");
+        if (cut >= 0) {
+            msg = msg.substring(0, cut);
+        }
+        msg = msg.replaceAll(":? ?\\(for [A-Za-z ]+ starting at \\[Source.*$", "");
+        if (e instanceof JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
+            return msg + " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+        }
+        return msg;
     }
 
     private static FunctionSpec fromTree(JsonNode n, String prefix) {

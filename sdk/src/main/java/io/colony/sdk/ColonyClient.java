@@ -203,6 +203,46 @@ public final class ColonyClient {
         return read(httpGet("/processes" + q), new TypeReference<List<ProcessView>>() { });
     }
 
+    /** Processes, newest first, optionally only in {@code state}, of {@code executorType}, with {@code label} (null: any). */
+    public List<ProcessView> list(ProcessState state, String executorType, String label, int limit) {
+        String q = "?limit=" + limit + (state == null ? "" : "&state=" + state.name())
+                + (executorType == null ? "" : "&executortype=" + encode(executorType))
+                + (label == null ? "" : "&label=" + encode(label));
+        return read(httpGet("/processes" + q), new TypeReference<List<ProcessView>>() { });
+    }
+
+    /** Workflows, newest first, optionally only those in {@code state}. */
+    public List<WorkflowView> workflows(ProcessState state, int limit) {
+        String q = "?limit=" + limit + (state == null ? "" : "&state=" + state.name());
+        return read(httpGet("/workflows" + q), new TypeReference<List<WorkflowView>>() { });
+    }
+
+    /** The colony's members: the owner, then every admitted key with its name, role and times. */
+    public List<io.colony.protocol.MemberView> members() {
+        return read(httpGet("/members"), new TypeReference<List<io.colony.protocol.MemberView>>() { });
+    }
+
+    /**
+     * The full id of {@code kind} (process, workflow, cron, generator, member) that {@code id} names: {@code id}
+     * itself if it is 64 hex characters, else the one id starting with it (at least 6 hex characters), asked of
+     * the node. Throws {@link ColonyException} (404 none, 409 ambiguous) with the node's message.
+     */
+    public String resolveId(String kind, String id) {
+        String t = id == null ? "" : id.strip().toLowerCase(java.util.Locale.ROOT);
+        if (t.length() == 64 && t.matches("[0-9a-f]+")) {
+            return t;
+        }
+        if (!t.matches("[0-9a-f]{1,64}")) {
+            throw new ColonyException.BadRequestException(400, kind + " id must be hex characters, not '" + id + "'", "id");
+        }
+        JsonNode r = read(httpGet("/ids/" + t + "?kind=" + kind), JsonNode.class);
+        return r.get("id").asText();
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
     /** The log lines of a process. */
     public ProcessLogs logs(String processId) {
         return read(httpGet("/processes/" + checkId(processId) + "/logs"), ProcessLogs.class);
@@ -244,6 +284,14 @@ public final class ColonyClient {
      * @throws ColonyException with status 0 if {@code timeout} passes first or the node goes away
      */
     public void watch(String id, Duration timeout, Consumer<StateEvent> listener) {
+        watch(id, timeout, listener, null);
+    }
+
+    /**
+     * Like {@link #watch(String, Duration, Consumer)}, and runs {@code onLog} (on this thread) whenever the
+     * node stored new log lines of a watched process ({@code log} events; read them with {@link #logs}).
+     */
+    public void watch(String id, Duration timeout, Consumer<StateEvent> listener, Runnable onLog) {
         String path = "/processes/" + checkId(id) + "/events";
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -253,7 +301,7 @@ public final class ColonyClient {
             }
             long seconds = Math.min(MAX_STREAM_SECONDS, Math.max(1, (leftMs + 999) / 1000));
             // the node resolves a workflow id on this route too
-            String end = stream(path + "?timeout=" + seconds, listener);
+            String end = stream(path + "?timeout=" + seconds, listener, onLog);
             if ("end".equals(end)) {
                 return;
             }
@@ -264,7 +312,7 @@ public final class ColonyClient {
     }
 
     /** Reads one event stream to its end; returns the last event's name. */
-    private String stream(String path, Consumer<StateEvent> listener) {
+    private String stream(String path, Consumer<StateEvent> listener, Runnable onLog) {
         URI uri = URI.create(base + "/api/v1" + path);
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
                 .header("Accept", "text/event-stream").GET();
@@ -276,6 +324,9 @@ public final class ColonyClient {
                 expectOk(new BufferedResponse(resp, body));
             }
             return EventStreamReader.read(lines.iterator(), (name, data) -> {
+                if (name.equals("log") && onLog != null) {
+                    onLog.run();
+                }
                 if (name.equals("state")) {
                     try {
                         listener.accept(json.readValue(data, StateEvent.class));

@@ -22,6 +22,7 @@ public final class ChaosCommand {
 
     /** {@code colony chaos run}. Exit status 0 if every invariant held, 1 otherwise. */
     @Command(name = "run", description = {
+            "Kill and restart node processes while they work, then check that nothing was lost.",
             "Start N node processes on loopback, submit M sleeps to random nodes, SIGKILL a random node",
             "every --kill-every (a majority stays up) and restart it on its data dir, then check that every",
             "process ended, none was lost, none ran on two executors at once, and all ledgers are identical.",

@@ -37,7 +37,7 @@ import java.util.concurrent.Semaphore;
  * GET  /api/v1/status                         peers, ledger size, leases held, executor load, memory
  * GET  /metrics  (also /api/v1/metrics)       Prometheus text format
  * POST /api/v1/processes                      signed Submit            201 process
- * GET  /api/v1/processes?state=S&amp;limit=N
+ * GET  /api/v1/processes?state=S&amp;limit=N&amp;executortype=T&amp;label=L
  * GET  /api/v1/processes/{id}
  * GET  /api/v1/processes/{id}/logs
  * GET  /api/v1/processes/{id}/events?timeout=S    server-sent events: state changes until final
@@ -48,6 +48,9 @@ import java.util.concurrent.Semaphore;
  * POST /api/v1/processes/{id}/{claim|renew|close|fail|cancel}   signed record of that kind
  * POST /api/v1/executors/assign               {executortype, executorname, executorid, timeout}
  * POST /api/v1/members                        signed Admit or Revoke (by the owner)
+ * GET  /api/v1/members                        the owner and every admitted key: name, role, admitted, revoked, expires
+ * GET  /api/v1/workflows?state=S&amp;limit=N     workflows, newest first
+ * GET  /api/v1/ids/{prefix}?kind=K            the one full id of kind K (process, workflow, cron, generator, member)
  * POST /api/v1/crons                          signed CronAdd                 201 cron
  * GET  /api/v1/crons
  * GET  /api/v1/crons/{id}
@@ -123,7 +126,8 @@ public final class ApiRoutes {
                     return applyRecord(body, RecordKind.SUBMIT, null).thenApply(v -> new Reply(201, v));
                 }
                 expect(method, "GET");
-                return service.list(state(query.get("state")), limit(query.get("limit"))).thenApply(Reply::ok);
+                return service.list(state(query.get("state")), nonEmpty(query.get("executortype")),
+                        nonEmpty(query.get("label")), limit(query.get("limit"))).thenApply(Reply::ok);
             case "processes/2": {
                 expect(method, "GET");
                 byte[] id = processId(seg.get(1));
@@ -147,6 +151,9 @@ public final class ApiRoutes {
                 return applyRecord(body, kind, id).thenApply(Reply::ok);
             }
             case "workflows/1":
+                if (method.equals("GET")) {
+                    return service.workflows(state(query.get("state")), limit(query.get("limit"))).thenApply(Reply::ok);
+                }
                 expect(method, "POST");
                 return applyRecord(body, RecordKind.SUBMIT_WORKFLOW, null)
                         .thenCompose(v -> service.workflow(((ProcessView) v).workflowId() == null ? new byte[0]
@@ -173,13 +180,53 @@ public final class ApiRoutes {
                 expect(method, "POST");
                 return assign(body);
             case "members/1":
+                if (method.equals("GET")) {
+                    return service.members().thenApply(Reply::ok);
+                }
                 expect(method, "POST");
                 return applyRecord(body, null, null).thenApply(v -> Reply.ok(Map.of("accepted", true)));
+            case "ids/2":
+                expect(method, "GET");
+                return resolveId(query.get("kind"), seg.get(1));
             case "crons/1", "crons/2", "crons/3", "generators/1", "generators/2", "generators/3":
                 return triggerRoute(first.equals("crons") ? "cron" : "generator", method, seg, body, path);
             default:
                 throw ApiError.notFound("no such route: " + path);
         }
+    }
+
+    /** Kinds of ids {@code GET /ids/{prefix}?kind=K} resolves. */
+    private static final List<String> ID_KINDS = List.of("process", "workflow", "cron", "generator", "member");
+    /** Shortest id prefix resolved. */
+    public static final int MIN_ID_PREFIX = 6;
+
+    /**
+     * {@code GET /ids/{prefix}?kind=K}: the one full id of that kind starting with {@code prefix}
+     * ({@value #MIN_ID_PREFIX}..64 hex); 404 if none, 409 naming a few if several.
+     */
+    private CompletableFuture<Reply> resolveId(String kind, String prefixText) {
+        if (kind == null || !ID_KINDS.contains(kind)) {
+            throw ApiError.badRequest("kind", "kind must be one of " + String.join(", ", ID_KINDS));
+        }
+        String prefix = prefixText.toLowerCase(Locale.ROOT);
+        if (prefix.length() < MIN_ID_PREFIX || prefix.length() > 64 || !prefix.matches("[0-9a-f]+")) {
+            throw ApiError.badRequest("id", "an id prefix is " + MIN_ID_PREFIX + " to 64 hex characters");
+        }
+        return service.idsWithPrefix(kind, prefix, 6).thenApply(ids -> {
+            if (ids.isEmpty()) {
+                throw ApiError.notFound("no " + kind + " id starts with " + prefix);
+            }
+            if (ids.size() > 1) {
+                throw ApiError.conflict("id prefix " + prefix + " is ambiguous: " + (ids.size() > 5 ? "more than 5 " : ids.size() + " ")
+                        + (kind.equals("process") ? "processes" : kind + "s") + " start with it (" + String.join(", ", ids.subList(0, Math.min(5, ids.size())).stream()
+                        .map(i -> i.substring(0, Math.min(16, i.length()))).toList()) + ", ...); give more characters");
+            }
+            return Reply.ok(Map.of("kind", kind, "id", ids.get(0)));
+        });
+    }
+
+    private static String nonEmpty(String s) {
+        return s == null || s.isEmpty() ? null : s;
     }
 
     /** Routes under /crons and /generators; {@code kind} is "cron" or "generator". */
@@ -325,9 +372,16 @@ public final class ApiRoutes {
         JsonNode tree = readTree(body);
         try {
             return json.treeToValue(tree, type);
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            throw ApiError.badRequest(e.getPropertyName(), "unknown field '" + e.getPropertyName() + "' in the body"
+                    + (type == WireRecord.class ? " (a signed record has the fields body, signer and signature)" : ""));
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? "body" : e.getPath().get(e.getPath().size() - 1).getFieldName();
+            throw ApiError.badRequest(field == null ? "body" : field, "field '" + field + "' of the body has the wrong type");
         } catch (JsonProcessingException e) {
-            throw ApiError.badRequest("body", "expected " + type.getSimpleName() + " JSON: "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw ApiError.badRequest("body", "the body is not a valid " + (type == WireRecord.class ? "signed record"
+                    : "request") + ": " + e.getOriginalMessage().lines().findFirst().orElse("").replaceAll("\\(class [^)]*\\)", "")
+                    .replaceAll(" at \\[Source.*$", ""));
         }
     }
 

@@ -78,6 +78,31 @@ public interface ColonyService {
         return CompletableFuture.completedFuture(Optional.empty());
     }
 
+    /** Processes like {@link #list(ProcessState, int)}, also only of {@code executorType} and {@code label} (null: any). */
+    default CompletableFuture<List<ProcessView>> list(ProcessState state, String executorType, String label, int limit) {
+        return list(state, limit).thenApply(all -> all.stream()
+                .filter(p -> executorType == null || executorType.equals(p.spec().conditions().executortype()))
+                .filter(p -> label == null || label.equals(p.spec().label())).toList());
+    }
+
+    /** Workflows, newest first, optionally only those in {@code state}; at most {@code limit}. By default none. */
+    default CompletableFuture<List<WorkflowView>> workflows(ProcessState state, int limit) {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /** The colony's members (the owner first). By default none. */
+    default CompletableFuture<List<io.colony.protocol.MemberView>> members() {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /**
+     * The full ids of {@code kind} (process, workflow, cron, generator, member) starting with the lower-case
+     * hex {@code prefix}, at most {@code max}. By default none.
+     */
+    default CompletableFuture<List<String>> idsWithPrefix(String kind, String prefix, int max) {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
     /** The node's metrics in the Prometheus text format for {@code GET /metrics}; by default none. */
     default CompletableFuture<String> metrics() {
         return CompletableFuture.failedFuture(ApiError.notFound("no metrics on this node"));

@@ -8,9 +8,15 @@ import java.util.List;
  * @param lines        the kept lines
  * @param droppedLines lines dropped because of the per-process caps
  */
-public record ProcessLogs(List<String> lines, long droppedLines) {
+public record ProcessLogs(List<String> lines, long droppedLines, List<io.colony.protocol.LogLine> entries) {
 
     public ProcessLogs {
         lines = List.copyOf(lines);
+        entries = List.copyOf(entries);
+    }
+
+    /** Lines without times and streams. */
+    public ProcessLogs(List<String> lines, long droppedLines) {
+        this(lines, droppedLines, List.of());
     }
 }

@@ -61,6 +61,20 @@ public final class StateFeed {
         return open.get();
     }
 
+    /** Tells the subscribers of a process that log lines of it were stored (an event without a state). */
+    public void publishLog(String processId) {
+        if (byProcess.isEmpty()) {
+            return;
+        }
+        List<Consumer<List<StateEvent>>> listeners = byProcess.get(processId);
+        if (listeners != null) {
+            List<StateEvent> event = List.of(new StateEvent(processId, null, 0, null));
+            for (Consumer<List<StateEvent>> l : listeners) {
+                l.accept(event);
+            }
+        }
+    }
+
     /** Tells the subscribers of each changed process. */
     public void publish(List<StateChange> changes) {
         if (byProcess.isEmpty()) {

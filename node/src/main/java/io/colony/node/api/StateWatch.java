@@ -10,7 +10,8 @@ import java.util.function.Consumer;
 
 /**
  * Turns a subscription's state events into server-sent events: one {@code state} event per change, then
- * {@code end} (with the final states) once every watched process is SUCCESS or FAILED.
+ * {@code end} (with the final states) once every watched process is SUCCESS or FAILED; a {@code log}
+ * event ({@code {"id": ...}}) when new log lines of a watched process were stored.
  */
 final class StateWatch implements Consumer<List<StateEvent>> {
 
@@ -28,6 +29,10 @@ final class StateWatch implements Consumer<List<StateEvent>> {
         String end = null;
         synchronized (this) {
             for (StateEvent e : events) {
+                if (e.state() == null) {
+                    stream.event("log", encode(Map.of("id", e.id()))); // new log lines of e.id() were stored
+                    return;
+                }
                 states.put(e.id(), e.state());
                 stream.event("state", encode(e));
             }

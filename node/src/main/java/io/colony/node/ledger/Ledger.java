@@ -94,6 +94,8 @@ public final class Ledger {
     private final ProcessIndex index;
     private final HeldRecords held;
     private final Triggers triggers;
+    /** Workflow ids (their SubmitWorkflow record ids) and the record's timestamp, for listing them. */
+    private final Map<IdKey, Long> workflowIndex = new HashMap<>();
     private int membershipRecords;
     private long membershipXorHigh;
     private long membershipXorLow;
@@ -294,6 +296,73 @@ public final class Ledger {
         return d.kind() == RecordKind.SUBMIT_WORKFLOW ? Optional.of(d.processIds()) : Optional.empty();
     }
 
+    /**
+     * Up to {@code limit} processes in {@code state} (any if null), of {@code executorType} (any if null)
+     * and with {@code label} (any if null), newest submission first.
+     */
+    public List<ProcessView> list(ProcessState state, String executorType, String label, int limit) {
+        if (executorType == null && label == null) {
+            return list(state, limit);
+        }
+        List<Proc> matching = new ArrayList<>();
+        for (Proc p : procs.values()) {
+            if (p.state != null && (state == null || p.state == state)
+                    && (executorType == null || executorType.equals(p.executorType))) {
+                matching.add(p);
+            }
+        }
+        matching.sort(Comparator.<Proc>comparingLong(p -> p.submittedMs).thenComparing(p -> p.id).reversed());
+        List<ProcessView> out = new ArrayList<>();
+        for (Proc p : matching) {
+            if (out.size() >= limit) {
+                break;
+            }
+            ProcessView v = view(p).build(p);
+            if (label == null || label.equals(v.spec().label())) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** Every workflow id known (64 hex), newest SubmitWorkflow first. */
+    public List<byte[]> workflowIds() {
+        List<Map.Entry<IdKey, Long>> all = new ArrayList<>(workflowIndex.entrySet());
+        all.sort(Map.Entry.<IdKey, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()).reversed());
+        return all.stream().map(e -> e.getKey().bytes()).toList();
+    }
+
+    /** The state of a workflow from its processes' summaries, or empty if unknown. */
+    public Optional<ProcessState> workflowState(byte[] workflowId) {
+        return workflowMembers(workflowId).map(ids -> io.colony.protocol.WorkflowView.stateOf(ids.stream()
+                .map(id -> summary(id).map(ProcessSummary::state).orElse(ProcessState.WAITING)).toList()));
+    }
+
+    /**
+     * The ids of known processes ({@code workflows} false) or workflows (true) whose hex form starts with
+     * {@code hexPrefix} (lower case), at most {@code max}.
+     */
+    public List<String> idsWithPrefix(String hexPrefix, boolean workflows, int max) {
+        List<String> out = new ArrayList<>();
+        for (IdKey k : workflows ? workflowIndex.keySet() : procs.keySet()) {
+            if (!workflows && procs.get(k).state == null) {
+                continue;
+            }
+            if (IdKeys.startsWith(k, hexPrefix)) {
+                out.add(Hex.encode(k.bytes()));
+                if (out.size() >= max) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The owner-signed Admit and Revoke records stored, for listing members. */
+    public List<SignedRecord> membershipRecords() {
+        return store.membership();
+    }
+
     /** Ids of the processes this workflow member depends on, in the order its spec names them. */
     public List<byte[]> dependencies(byte[] processId) {
         Proc p = procs.get(IdKey.of(processId));
@@ -379,14 +448,22 @@ public final class Ledger {
         }
         ViewBuilder v = view(p);
         List<String> lines = new ArrayList<>();
+        List<io.colony.protocol.LogLine> entries = new ArrayList<>();
         for (SignedRecord s : store.logsOf(processId)) {
             DecodedRecord d = Records.decode(s);
             Member ex = v.executors.get(d.attempt());
             if (ex != null && Arrays.equals(ex.key, d.signer())) {
-                lines.addAll(d.record().getLog().getLinesList());
+                var log = d.record().getLog();
+                lines.addAll(log.getLinesList());
+                java.util.Set<Integer> stderr = new java.util.HashSet<>(log.getStderrLinesList());
+                for (int i = 0; i < log.getLinesCount(); i++) {
+                    entries.add(new io.colony.protocol.LogLine(log.getLines(i), d.timestampMs(),
+                            stderr.contains(i) ? io.colony.protocol.LogLine.STDERR : io.colony.protocol.LogLine.STDOUT,
+                            d.attempt()));
+                }
             }
         }
-        return new LogView(lines, p.droppedLines);
+        return new LogView(lines, p.droppedLines, entries);
     }
 
     /**
@@ -587,6 +664,7 @@ public final class Ledger {
     }
 
     private void link(List<Proc> members, DecodedRecord workflow) {
+        workflowIndex.put(IdKey.of(workflow.id()), workflow.timestampMs());
         Map<String, Proc> byName = new HashMap<>();
         var specs = workflow.record().getWorkflow().getSpecsList();
         for (int i = 0; i < specs.size(); i++) {

@@ -8,10 +8,16 @@ import java.util.List;
  * @param lines kept lines
  * @param droppedLines lines dropped because of the per-process caps
  */
-public record LogView(List<String> lines, long droppedLines) {
+public record LogView(List<String> lines, long droppedLines, List<io.colony.protocol.LogLine> entries) {
 
-    /** Copies the list. */
+    /** Copies the lists. */
     public LogView {
         lines = List.copyOf(lines);
+        entries = List.copyOf(entries);
+    }
+
+    /** Lines without times and streams. */
+    public LogView(List<String> lines, long droppedLines) {
+        this(lines, droppedLines, List.of());
     }
 }

@@ -63,7 +63,7 @@ public final class LocalExecutor {
         final int attempt;
         /** When the program exited (0 while it runs): the Close is stamped with it, not with the drain time. */
         volatile long endedMs;
-        final Queue<String> pendingLog = new ConcurrentLinkedQueue<>();
+        final Queue<String> pendingLog = new ConcurrentLinkedQueue<>(); // "1" + line from stderr, "0" + line from stdout
         RunningProcess process;
         long seq;
         long lastLogMs;
@@ -232,7 +232,7 @@ public final class LocalExecutor {
         log.info("running process {} attempt {}: {} {}", view.id(), attempt, spec.funcname(), spec.args());
         journal.started(processId, attempt, clock.getAsLong());
         try {
-            run.process = runner.start(req, (stream, line) -> run.pendingLog.add(line));
+            run.process = runner.start(req, (stream, line) -> run.pendingLog.add(("stderr".equals(stream) ? "1" : "0") + line));
         } catch (RuntimeException e) {
             run.process = RunningProcess.completed(new ExecResult(-1, List.of(), List.of("cannot start: " + e), null));
         }
@@ -327,10 +327,15 @@ public final class LocalExecutor {
     private void drainLog(Run r, List<Record> out) {
         while (!r.pendingLog.isEmpty()) {
             List<String> lines = new ArrayList<>();
+            List<Integer> stderr = new ArrayList<>();
             int chars = 0;
-            String line;
+            String marked;
             while (lines.size() < Records.MAX_LOG_LINES_PER_RECORD && chars < MAX_LOG_CHUNK_CHARS
-                    && (line = r.pendingLog.poll()) != null) {
+                    && (marked = r.pendingLog.poll()) != null) {
+                if (marked.charAt(0) == '1') {
+                    stderr.add(lines.size());
+                }
+                String line = marked.substring(1);
                 lines.add(line);
                 chars += line.length();
             }
@@ -339,7 +344,7 @@ public final class LocalExecutor {
             }
             // strictly increasing timestamps keep the chunks in order in the ledger's (timestamp, id) order
             r.lastLogMs = Math.max(clock.getAsLong(), r.lastLogMs + 1);
-            out.add(Records.log(ledger.colonyId(), r.lastLogMs, r.processId, r.attempt, r.seq++, lines));
+            out.add(Records.log(ledger.colonyId(), r.lastLogMs, r.processId, r.attempt, r.seq++, lines, stderr));
         }
     }
 }
