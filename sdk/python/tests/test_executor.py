@@ -233,3 +233,34 @@ def test_bad_executor_settings_are_clear_errors(node, executor_key):
     with pytest.raises(colony.BadRequestError) as e:
         c.assign("py-x", "n", timeout=0, cpu="lots")
     assert "cpu" in e.value.message
+
+
+def test_executor_list_shows_built_in_and_external_executors(node, user, executor_key):
+    ex = _executor(node, executor_key, "py-listed", name="lister", cpu="2", memory="4Gi", gpu=1)
+    started, release = threading.Event(), threading.Event()
+
+    @ex.function()
+    def hold():
+        started.set()
+        release.wait(30)
+
+    ex.start()
+    try:
+        p = user.submit({"conditions": {"executortype": "py-listed"}, "funcname": "hold"})
+        assert started.wait(30)
+        info = user.node_info()
+        listed = wait_until("the executor listed as running one", lambda: [
+            e for e in user.executors() if e["name"] == "lister" and e["running"] == 1])
+        e = listed[0]
+        assert e["type"] == "py-listed" and e["kind"] == "external" and e["id"] == executor_key.member_id
+        assert e["node"] == info["node"]
+        assert (e["cpuMillis"], e["memoryMb"], e["gpus"]) == (2000, 4096, 1)
+        assert time.time() * 1000 - e["lastSeenMs"] < 30_000
+        built_in = [x for x in user.executors() if x["kind"] == "built-in"]
+        assert [(x["type"], x["name"], x["capacity"], x["node"]) for x in built_in] == [
+            ("cli", info["name"], 2, info["node"])]
+        release.set()
+        user.wait(p["id"], 30)
+    finally:
+        release.set()
+        ex.stop()
