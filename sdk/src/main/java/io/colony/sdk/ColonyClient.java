@@ -381,7 +381,7 @@ public final class ColonyClient {
             if (resp.statusCode() == 204) {
                 return Optional.empty();
             }
-            JsonNode offer = read(resp, JsonNode.class);
+            JsonNode offer = read(expectOk(resp), JsonNode.class);
             byte[] body = Base64.getDecoder().decode(offer.path("claimBody").asText());
             Record claim = parseRecord(body);
             try {
