@@ -18,6 +18,24 @@ def _now_ms():
     return int(time.time() * 1000)
 
 
+def _whole(value, what, low, high):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ColonyError("%s must be a whole number in %d..%d, got %r" % (what, low, high, value), 0, what)
+    try:
+        n = int(value)
+    except ValueError:
+        raise ColonyError("%s must be a whole number in %d..%d, got %r" % (what, low, high, value), 0, what) from None
+    if not low <= n <= high:
+        raise ColonyError("%s must be a whole number in %d..%d, got %r" % (what, low, high, value), 0, what)
+    return n
+
+
+def _seconds(value, what):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ColonyError("%s must be a number of seconds >= 0, got %r" % (what, value), 0, what)
+    return float(value)
+
+
 def _hex_id(text, what):
     t = str(text).strip().lower()
     if len(t) != 64 or any(ch not in "0123456789abcdef" for ch in t):
@@ -115,7 +133,7 @@ class Client:
 
     def ps(self, state=None, limit=100):
         """Processes, newest first (``state``: WAITING, RUNNING, SUCCESS or FAILED)."""
-        q = "?limit=%d" % int(limit)
+        q = "?limit=%d" % _whole(limit, "limit", -2 ** 31, 2 ** 31 - 1)
         if state:
             q += "&state=" + str(state).upper()
         return self._call("GET", "/processes" + q)
@@ -135,7 +153,7 @@ class Client:
         """Yields state events (dicts: ``id``, ``state``, ``attempt``, ``executorId``) of a process or of a
         workflow's processes as they happen, until all ended; raises :class:`TimeoutError` after ``timeout`` s."""
         pid = _hex_id(process_id, "id")
-        secs = max(1, min(3600, int(-(-timeout // 1))))
+        secs = max(1, min(3600, int(-(-_seconds(timeout, "timeout") // 1))))
         for event, data in self.transport.stream("/processes/%s/events?timeout=%d" % (pid, secs), secs + 30):
             if event == "state":
                 yield data
@@ -176,7 +194,7 @@ class Client:
 
     def cancel(self, process_id, reason="cancelled by user"):
         pid = _hex_id(process_id, "process id")
-        rec = self._record(cancel=pb.Cancel(process_id=bytes.fromhex(pid), reason=reason))
+        rec = self._record(cancel=pb.Cancel(process_id=bytes.fromhex(pid), reason=str(reason)))
         return self._post_record("/processes/%s/cancel" % pid, rec)[0]
 
     def admit(self, member_id, role="executor", name=""):
@@ -184,13 +202,15 @@ class Client:
         if role not in ROLES:
             raise ColonyError("role must be one of %s" % ", ".join(sorted(ROLES)), 0, "role")
         mid = _hex_id(member_id, "member id")
-        rec = self._record(admit=pb.Admit(member=bytes.fromhex(mid), role=ROLES[role], name=name))
+        rec = self._record(admit=pb.Admit(member=bytes.fromhex(mid), role=ROLES[role], name=str(name)))
         return self._post_record("/members", rec)[0]
 
     def add_cron(self, spec, schedule, name="cron"):
         """A cron submitting ``spec`` (or a workflow: a list / ``functionspecs``) at every tick of ``schedule``."""
         protos = self._specs_of(spec)
-        rec = self._record(cron=pb.CronAdd(name=name, specs=protos, schedule=schedule, nonce=os.urandom(16)))
+        if not isinstance(schedule, str):
+            raise ColonyError("schedule must be a cron expression (a string), got %r" % (schedule,), 0, "schedule")
+        rec = self._record(cron=pb.CronAdd(name=str(name), specs=protos, schedule=schedule, nonce=os.urandom(16)))
         return self._post_record("/crons", rec)[0]
 
     def crons(self):
@@ -205,8 +225,10 @@ class Client:
     def add_generator(self, spec, trigger, timeout_s=0, name="generator"):
         """A generator submitting ``spec`` once ``trigger`` args were packed (or ``timeout_s`` after the oldest)."""
         protos = self._specs_of(spec)
-        rec = self._record(generator=pb.GeneratorAdd(name=name, specs=protos, trigger=int(trigger),
-                                                     timeout_ms=int(timeout_s * 1000), nonce=os.urandom(16)))
+        trigger = _whole(trigger, "trigger", 1, 1000)
+        timeout_ms = int(_seconds(timeout_s, "timeout") * 1000)
+        rec = self._record(generator=pb.GeneratorAdd(name=str(name), specs=protos, trigger=trigger,
+                                                     timeout_ms=timeout_ms, nonce=os.urandom(16)))
         return self._post_record("/generators", rec)[0]
 
     def pack(self, generator_id, arg):
@@ -239,7 +261,10 @@ class Client:
         """Long-polls up to ``timeout`` s for a WAITING process of this type that the offered resources
         (``cpu`` "4"/"500m", ``memory`` "8Gi", ``gpu`` 1) meet, and claims it. Returns an
         :class:`Assignment`, or None if none came in time."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + _seconds(timeout, "timeout")
+        for what, v in (("executor type", executor_type), ("executor name", executor_name)):
+            if not isinstance(v, str) or not v.strip():
+                raise ColonyError("%s must be a non-empty string, got %r" % (what, v), 0, what)
         while True:
             left = max(0.0, deadline - time.monotonic())
             req = {"executortype": executor_type, "executorname": executor_name,

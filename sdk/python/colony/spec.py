@@ -162,11 +162,16 @@ def to_proto(spec, prefix="", colony_name=None):
         if not isinstance(kwargs, dict):
             raise SpecError(prefix + "kwargs", "must be a JSON object")
         if kwargs:
-            kwargs_json = json.dumps(kwargs, separators=(",", ":"))
+            try:
+                kwargs_json = json.dumps(kwargs, separators=(",", ":"))
+            except (TypeError, ValueError) as e:
+                raise SpecError(prefix + "kwargs", "must be JSON: %s" % e) from None
     env = spec.get("env") or {}
     if not isinstance(env, dict):
         raise SpecError(prefix + "env", "must be an object of strings")
     for k, v in env.items():
+        if not isinstance(k, str):
+            raise SpecError(prefix + "env", "names must be strings, got %r" % (k,))
         if not isinstance(v, str):
             raise SpecError(prefix + "env." + k, "must be a string")
     if len(env) > MAX_ENV:

@@ -48,8 +48,15 @@ class Transport:
     """Sends signed requests to one node."""
 
     def __init__(self, host, port, key=None, tls=False, fingerprint=None, timeout=30.0):
+        if not isinstance(host, str) or not host:
+            raise ColonyError("host must be a host name or address, got %r" % (host,))
+        try:
+            self.port = int(port)
+        except (TypeError, ValueError):
+            raise ColonyError("port must be a number, got %r" % (port,)) from None
+        if not 0 < self.port < 65536:
+            raise ColonyError("port must be in 1..65535, got %d" % self.port)
         self.host = host
-        self.port = int(port)
         self.key = key
         self.fingerprint = normalize_fingerprint(fingerprint) if fingerprint else None
         self.tls = bool(tls) or self.fingerprint is not None
@@ -99,7 +106,10 @@ class Transport:
         Raises the :mod:`colony.errors` class of the status for a 4xx/5xx answer, with the node's message.
         """
         path = PREFIX + route
-        body = b"" if payload is None else json.dumps(payload, separators=(",", ":")).encode("utf-8")
+        try:
+            body = b"" if payload is None else json.dumps(payload, separators=(",", ":")).encode("utf-8")
+        except (TypeError, ValueError) as e:
+            raise ColonyError("cannot send %s: %s" % (route, e)) from None
         for attempt in (1, 2):
             conn = self._conn()
             conn.timeout = self.timeout if timeout is None else timeout

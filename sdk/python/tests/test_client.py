@@ -103,3 +103,16 @@ def test_settings_come_from_the_environment():
                 {"COLONY_PRVKEY": "nope"}):
         with pytest.raises(colony.ColonyError):
             colony.Client.from_env(bad)
+
+
+def test_bad_arguments_are_colony_errors_not_tracebacks(user):
+    cases = [lambda: user.ps(limit="many"), lambda: user.ps(limit=0), lambda: user.wait("00" * 32, timeout="x"),
+             lambda: user.add_generator(ECHO, trigger="x"), lambda: user.add_cron(ECHO, 5),
+             lambda: user.submit(dict(ECHO, kwargs={"f": object()})), lambda: user.submit(dict(ECHO, env={1: "x"})),
+             lambda: user.submit(dict(ECHO, args="not-a-list")), lambda: user.submit([1, 2]),
+             lambda: user.assign("", "n", timeout=0), lambda: user.assign("t", "n", timeout=-1),
+             lambda: colony.Client("127.0.0.1", "port"), lambda: colony.Client("127.0.0.1", 70000),
+             lambda: user.admit("00" * 32, role="king")]
+    for i, case in enumerate(cases):
+        with pytest.raises(colony.ColonyError):
+            case()
