@@ -10,9 +10,8 @@ import picocli.CommandLine.Command;
 final class ExecutorCommand {
 
     /** {@code colony executor ls [--json]}. */
-    @Command(name = "ls", description = {"List every executor colony-wide, built-in and external: node, type, name,",
-            "resources, capacity, load, and when it was last heard from (from the node's ledger and the",
-            "external executors polling it)."})
+    @Command(name = "ls", description = {"List every executor colony-wide, built-in and external: node, kind, type,",
+            "name, resources, capacity, processes running, and when it was last heard from."})
     static final class Ls extends ReadCommand {
 
         @Override
