@@ -22,7 +22,7 @@ import time
 import traceback
 
 from .client import Client
-from .errors import ColonyError, ConflictError, NotFoundError
+from .errors import ColonyError, ConflictError, ConnectError, NotFoundError
 
 log = logging.getLogger("colony.executor")
 
@@ -256,6 +256,13 @@ class Executor:
                 continue
             if a is None:
                 continue
+            if self._stop.is_set():
+                # claimed while stopping: hand it back at once instead of running it
+                try:
+                    self.client.release(a)
+                except ColonyError as e:
+                    log.warning("releasing process %s: %s", a.id, e.message)
+                return
             self._handle(a)
 
     def _handle(self, a):
@@ -273,10 +280,7 @@ class Executor:
                 with self._count_lock:
                     self.dropped += 1
                 return
-            try:
-                self.client.close(a, success, output, errors)
-            except ColonyError as e:
-                log.warning("closing process %s: %s", t.id, e.message)
+            if not self._close(t, success, output, errors):
                 with self._count_lock:
                     self.dropped += 1
                 return
@@ -289,6 +293,36 @@ class Executor:
             t.finished = True
             with self._count_lock:
                 self._running.discard(t)
+
+    def _close(self, t, success, output, errors):
+        """Posts the Close while the lease holds; retries a lost connection until then."""
+        retried = False
+        while True:
+            try:
+                self.client.close(t.assignment, success, output, errors)
+                return True
+            except ConnectError as e:
+                if not t.holds_lease():
+                    log.warning("closing process %s: %s; the lease ended, result dropped", t.id, e.message)
+                    return False
+                log.warning("closing process %s: %s; retrying", t.id, e.message)
+                retried = True
+                time.sleep(0.2)
+            except ConflictError as e:
+                if retried and self._closed_by_us(t):
+                    return True  # an earlier try got through before the connection broke
+                log.warning("closing process %s: %s", t.id, e.message)
+                return False
+            except ColonyError as e:
+                log.warning("closing process %s: %s", t.id, e.message)
+                return False
+
+    def _closed_by_us(self, t):
+        try:
+            p = self.client.get(t.id)
+        except ColonyError:
+            return False
+        return p.get("attempt") == t.attempt and p.get("state") in ("SUCCESS", "FAILED", "WAITING")
 
     def _call(self, t):
         spec = t.spec

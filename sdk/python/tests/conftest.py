@@ -34,6 +34,16 @@ def _java():
     return shutil.which("java") or "java"
 
 
+def die_with_parent():
+    """preexec_fn: the child gets SIGTERM when the test process dies, however it dies (Linux)."""
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class DevNode:
     def __init__(self):
         self.data = tempfile.mkdtemp(prefix="colony-pytest-")
@@ -42,7 +52,7 @@ class DevNode:
                "--capacity", "2"]
         env = {k: v for k, v in os.environ.items() if not k.startswith("COLONY_")}
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(os.path.join(self.data, "node.log"), "w"),
-                                     text=True, env=env)
+                                     text=True, env=env, preexec_fn=die_with_parent)
         self.lines = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()
         self.exports = {}

@@ -9,7 +9,7 @@ import time
 import pytest
 
 import colony
-from conftest import LEASE_MS, SDK, wait_until
+from conftest import LEASE_MS, die_with_parent, wait_until
 
 
 def _executor(node, key, type_, **kw):
@@ -161,7 +161,7 @@ def test_a_worker_killed_mid_task_has_its_process_reassigned(node, user, executo
     script.write_text(WORKER)
     env = node.env(executor_key.private_hex)
     first = subprocess.Popen([sys.executable, str(script), "py-kill", "first"], env=env, stdout=subprocess.PIPE,
-                             text=True)
+                             text=True, preexec_fn=die_with_parent)
     second = None
     try:
         p = user.submit({"conditions": {"executortype": "py-kill"}, "funcname": "work", "args": ["t1"],
@@ -171,7 +171,7 @@ def test_a_worker_killed_mid_task_has_its_process_reassigned(node, user, executo
         first.send_signal(signal.SIGKILL)
         first.wait(10)
         second = subprocess.Popen([sys.executable, str(script), "py-kill", "second"], env=env,
-                                  stdout=subprocess.DEVNULL)
+                                  stdout=subprocess.DEVNULL, preexec_fn=die_with_parent)
         done = user.wait(p["id"], 60)
         assert done["state"] == "SUCCESS", done
         assert done["output"] == ["done by second"] and done["attempt"] == 2 and done["executorName"] == "second"
@@ -265,3 +265,23 @@ def test_executor_list_shows_built_in_and_external_executors(node, user, executo
     finally:
         release.set()
         ex.stop()
+
+
+def test_a_task_claimed_while_stopping_is_handed_back_not_run(node, user, executor_key):
+    ex = _executor(node, executor_key, "py-stopping")
+    ran = []
+
+    @ex.function()
+    def work():
+        ran.append(1)
+
+    # the worker's long poll is under way when stop is asked; the process arrives after
+    ex.poll_timeout = 3.0
+    ex.start()
+    ex._stop.set()
+    p = user.submit({"conditions": {"executortype": "py-stopping"}, "funcname": "work"})
+    wait_until("handed back", lambda: any(h["kind"].upper() == "FAIL" for h in user.get(p["id"])["history"]),
+               timeout=10)
+    ex.stop()
+    assert ran == [] and user.get(p["id"])["state"] == "WAITING"
+    user.cancel(p["id"], "cleanup")
