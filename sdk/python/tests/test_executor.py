@@ -285,3 +285,17 @@ def test_a_task_claimed_while_stopping_is_handed_back_not_run(node, user, execut
     ex.stop()
     assert ran == [] and user.get(p["id"])["state"] == "WAITING"
     user.cancel(p["id"], "cleanup")
+
+
+def test_the_claim_body_carries_the_offer(node, user, executor_key):
+    import base64
+    from colony._pb import colony_pb2 as pb
+    c = node.client(executor_key)
+    p = user.submit({"conditions": {"executortype": "py-offer", "gpu": {"count": 1}}, "funcname": "x"})
+    status, offer = c.transport.request("POST", "/executors/assign", {
+        "executortype": "py-offer", "executorname": "o", "executorid": executor_key.member_id, "timeout": 5,
+        "cpu": "1500m", "memory": "2Gi", "gpu": "1"})
+    assert status == 200 and offer["process"]["id"] == p["id"]
+    claim = pb.Record.FromString(base64.b64decode(offer["claimBody"])).claim
+    assert (claim.cpu_millis, claim.memory_mb, claim.gpus, claim.executor_name) == (1500, 2048, 1, "o")
+    user.cancel(p["id"], "cleanup")
