@@ -275,11 +275,16 @@ def test_a_task_claimed_while_stopping_is_handed_back_not_run(node, user, execut
     def work():
         ran.append(1)
 
-    # the worker's long poll is under way when stop is asked; the process arrives after
-    ex.poll_timeout = 3.0
-    ex.start()
-    ex._stop.set()
+    # stop is asked while the worker's long poll is under way; the process arrives during that poll
     p = user.submit({"conditions": {"executortype": "py-stopping"}, "funcname": "work"})
+    real_assign = ex.client.assign
+
+    def assign_while_stopping(*a, **kw):
+        ex._stop.set()
+        return real_assign(*a, **kw)
+
+    ex.client.assign = assign_while_stopping
+    ex.start()
     wait_until("handed back", lambda: any(h["kind"].upper() == "FAIL" for h in user.get(p["id"])["history"]),
                timeout=10)
     ex.stop()
