@@ -128,13 +128,16 @@ def to_proto(spec, prefix="", colony_name=None):
         raise SpecError(prefix + "conditions", "must be an object")
     cp = prefix + "conditions."
     _reject_unknown(cond, CONDITION_FIELDS, cp)
+    ignored = []
     for where, obj in ((prefix, spec), (cp, cond)):
         name = obj.get("colonyname")
         if name is not None and not isinstance(name, str):
             raise SpecError(where + "colonyname", "must be a string")
         if name and colony_name is None:
-            warnings.warn("%scolonyname '%s' is ignored: the colony is the one of the node" % (where, name),
-                          stacklevel=3)
+            ignored.append("%scolonyname '%s'" % (where, name))
+    if ignored:
+        warnings.warn("%s ignored: the colony is the one of the node" % " and ".join(ignored), UserWarning,
+                      stacklevel=2)
     if "memory" in cond and "mem" in cond:
         raise SpecError(cp + "mem", "give memory or mem, not both")
     memory = cond.get("memory", cond.get("mem"))

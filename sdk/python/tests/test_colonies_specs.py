@@ -23,11 +23,12 @@ def test_documented_specs_convert():
 
 
 def test_colonies_spellings_convert_as_colonies_means_them():
-    with pytest.warns(UserWarning, match="colonyname 'dev' is ignored"):
+    with pytest.warns(UserWarning, match="colonyname 'dev' and conditions.colonyname 'dev' ignored"):
         g = spec.to_proto(load("gpu.json"))
     assert (g.conditions.cpu_millis, g.conditions.memory_mb, g.conditions.gpus) == (4000, 8192, 1)
     assert (g.maxwaittime, g.maxexectime, g.maxretries) == (0, 0, spec.MAX_RETRIES)
-    h = spec.to_proto(load("hpc.json"))
+    with pytest.warns(UserWarning, match="conditions.colonyname 'dev' ignored"):
+        h = spec.to_proto(load("hpc.json"))
     assert (h.maxexectime, h.maxretries, h.conditions.memory_mb) == (600, 3, 1000)
 
 
