@@ -40,6 +40,7 @@ public final class Main implements Runnable {
         COMMANDS.put("key", KeyCommand.class);
         COMMANDS.put("node", NodeCommand.class);
         COMMANDS.put("member", MemberCommand.class);
+        COMMANDS.put("executor", ExecutorCommand.class);
         COMMANDS.put("bootstrap", BootstrapCommand.class);
         COMMANDS.put("bench", BenchCommand.class);
         COMMANDS.put("chaos", io.colony.cli.chaos.ChaosCommand.class);

@@ -130,6 +130,7 @@ public final class Node implements ColonyService, AutoCloseable {
     private final List<Waiter> waiters = new ArrayList<>();
     private final StateFeed feed = new StateFeed();
     private final Map<String, Long> offers = new HashMap<>();
+    private final io.colony.node.runtime.ExecutorRegistry executorRegistry = new io.colony.node.runtime.ExecutorRegistry();
     private final Queue<Pending> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private ApiServer api;
@@ -142,7 +143,8 @@ public final class Node implements ColonyService, AutoCloseable {
     }
 
     /** An external executor waiting for work. */
-    private record Waiter(String type, String name, CompletableFuture<Optional<Assignment>> future, long deadline) {
+    private record Waiter(String type, String name, Resources offer, CompletableFuture<Optional<Assignment>> future,
+                          long deadline) {
     }
 
     private Node(NodeConfig config) {
@@ -545,21 +547,36 @@ public final class Node implements ColonyService, AutoCloseable {
 
     @Override
     public CompletableFuture<Optional<Assignment>> assign(String executorType, String executorName,
-                                                          String executorId, Duration timeout) {
+                                                          String executorId, Duration timeout, Resources offer) {
         byte[] key = Ids.parseMemberId(executorId);
         return call(() -> {
             long now = System.currentTimeMillis();
             if (!ledger.isMember(key, now)) {
                 throw ApiError.forbidden("executor " + executorId + " is not a member of this colony");
             }
-            Optional<Assignment> a = offer(executorType, executorName, now);
+            executorRegistry.polled(executorId, executorName, executorType, offer, identity.memberId(), now);
+            Optional<Assignment> a = offer(executorType, executorName, offer, now);
             if (a.isPresent() || timeout.isZero()) {
                 return CompletableFuture.completedFuture(a);
             }
-            Waiter w = new Waiter(executorType, executorName, new CompletableFuture<>(), now + timeout.toMillis());
+            Waiter w = new Waiter(executorType, executorName, offer, new CompletableFuture<>(),
+                    now + timeout.toMillis());
             waiters.add(w);
             return w.future();
         }).thenCompose(f -> f);
+    }
+
+    @Override
+    public CompletableFuture<List<Map<String, Object>>> executors() {
+        return call(() -> {
+            long now = System.currentTimeMillis();
+            io.colony.node.runtime.ExecutorRegistry.BuiltIn own = config.executorType() == null ? null
+                    : new io.colony.node.runtime.ExecutorRegistry.BuiltIn(identity.memberId(), name,
+                            config.executorType(), config.capacity(), config.resources());
+            java.util.Set<String> nodes = new java.util.HashSet<>();
+            ledger.nodeMembers(now).forEach(k -> nodes.add(Hex.encode(k)));
+            return executorRegistry.list(own, ledger.list(ProcessState.RUNNING, 1000), nodes, now);
+        });
     }
 
     @Override
@@ -605,9 +622,9 @@ public final class Node implements ColonyService, AutoCloseable {
 
     // ------------------------------------------------------------------ loop internals
 
-    private Optional<Assignment> offer(String type, String executorName, long now) {
+    private Optional<Assignment> offer(String type, String executorName, Resources resources, long now) {
         offers.values().removeIf(until -> until <= now);
-        for (ProcessSummary s : ledger.claimable(type, executorName, Resources.NONE, now, offers.size() + 1)) {
+        for (ProcessSummary s : ledger.claimable(type, executorName, resources, now, offers.size() + 1)) {
             String id = s.processIdText();
             if (offers.containsKey(id)) {
                 continue;
@@ -618,7 +635,7 @@ public final class Node implements ColonyService, AutoCloseable {
             }
             offers.put(id, now + OFFER_HOLD_MS);
             Record claim = Records.claim(colonyId, now, s.processId(), s.attempt() + 1, executorName, type,
-                    now + config.lease().leaseMs());
+                    now + config.lease().leaseMs(), resources.cpuMillis(), resources.memoryMb(), resources.gpus());
             return Optional.of(new Assignment(view.get(), Base64.getEncoder().encodeToString(claim.toByteArray())));
         }
         return Optional.empty();
@@ -631,7 +648,7 @@ public final class Node implements ColonyService, AutoCloseable {
                 it.remove();
                 continue;
             }
-            Optional<Assignment> a = offer(w.type(), w.name(), now);
+            Optional<Assignment> a = offer(w.type(), w.name(), w.offer(), now);
             if (a.isPresent() || now >= w.deadline()) {
                 it.remove();
                 w.future().complete(a);
@@ -754,6 +771,7 @@ public final class Node implements ColonyService, AutoCloseable {
         metrics.stored();
         members.observe(r);
         apiMembers.observe(r);
+        executorRegistry.observe(r);
         if (r.kind() == RecordKind.ADMIT && identity.is(r.record().getAdmit().getMember().toByteArray())) {
             ownAdmit = r.signed();
         }

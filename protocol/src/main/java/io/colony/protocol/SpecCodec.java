@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * strings (at most {@link #MAX_ENV} entries); {@code maxwaittime}, {@code maxexectime} and
  * {@code maxretries} are integers &gt;= 0 ({@code maxretries} at most {@link #MAX_RETRIES});
  * resources are {@code cpu} ("500m", "2"), {@code memory} ("512Mi", "1Gi", "1G", bytes) and {@code gpu}
- * ("1"). Resource strings are normalised when they pass through protobuf (e.g. "1024Mi" becomes "1Gi").
+ * ("1"). Specs written for Colonies are read too (see {@link ColoniesSpec}). Resource strings are normalised when they pass through protobuf (e.g. "1024Mi" becomes "1Gi").
  *
  * <p>Time limits ({@code maxwaittime}, {@code maxexectime}) are at most {@link #MAX_TIME_LIMIT_SECONDS}
  * (30 days); 0 means none. {@code env} names are {@code [A-Za-z_][A-Za-z0-9_]*}, values hold no NUL,
@@ -70,9 +70,10 @@ public final class SpecCodec {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> SPEC_FIELDS = Set.of("nodename", "funcname", "args", "kwargs", "env",
-            "conditions", "maxwaittime", "maxexectime", "maxretries", "priority", "label", "shell");
+            "conditions", "maxwaittime", "maxexectime", "maxretries", "priority", "label", "shell",
+            "colonyname", "fs", "channels");
     private static final Set<String> CONDITION_FIELDS = Set.of("executortype", "executornames", "dependencies",
-            "cpu", "memory", "gpu");
+            "cpu", "memory", "gpu", "colonyname", "mem", "walltime", "nodes", "processes", "processes-per-node");
     private static final Pattern CPU = Pattern.compile("(\\d{1,9})(m?)");
     private static final Pattern MEMORY = Pattern.compile("(\\d{1,15})(Ki|Mi|Gi|Ti|K|M|G|T)?");
 
@@ -371,9 +372,10 @@ public final class SpecCodec {
         }
         rejectUnknown(cn, CONDITION_FIELDS, prefix + "conditions.");
         String cp = prefix + "conditions.";
+        ColoniesSpec.check(n, cn, prefix);
         Conditions c = new Conditions(string(cn, "executortype", cp), strings(cn, "executornames", cp, MAX_NAMES),
-                strings(cn, "dependencies", cp, MAX_NAMES), resource(cn, "cpu", cp), resource(cn, "memory", cp),
-                resource(cn, "gpu", cp));
+                strings(cn, "dependencies", cp, MAX_NAMES), resource(cn, "cpu", cp),
+                resource(cn, cn.has("mem") ? "mem" : "memory", cp), ColoniesSpec.gpu(cn, cp));
         JsonNode kw = n.get("kwargs");
         Map<String, Object> kwargs = Map.of();
         if (kw != null && !kw.isNull()) {
@@ -384,8 +386,11 @@ public final class SpecCodec {
         }
         FunctionSpec spec = new FunctionSpec(string(n, "nodename", prefix), string(n, "funcname", prefix),
                 strings(n, "args", prefix, MAX_ARGS), kwargs, env(n, prefix), c,
-                seconds(n, "maxwaittime", prefix), seconds(n, "maxexectime", prefix),
-                (int) integer(n, "maxretries", prefix), (int) integer(n, "priority", prefix),
+                ColoniesSpec.orElse(seconds(n, "maxwaittime", prefix), 0),
+                ColoniesSpec.execTime(ColoniesSpec.orElse(seconds(n, "maxexectime", prefix), 0),
+                        seconds(cn, "walltime", cp)),
+                (int) ColoniesSpec.orElse(integer(n, "maxretries", prefix), MAX_RETRIES),
+                (int) integer(n, "priority", prefix),
                 string(n, "label", prefix), bool(n, "shell", prefix));
         checkValues(spec, prefix);
         return spec;

@@ -75,7 +75,7 @@ class SpecCodecTest {
         assertEquals("funcname", bad("{\"conditions\":{\"executortype\":\"t\"}}").field());
         assertEquals("conditions.executortype", bad("{\"funcname\":\"f\"}").field());
         assertEquals("conditions.executortype", bad("{\"funcname\":\"f\",\"conditions\":{}}").field());
-        e = bad("{\"funcname\":\"f\",\"conditions\":{\"executortype\":\"t\"},\"maxretries\":-1}");
+        e = bad("{\"funcname\":\"f\",\"conditions\":{\"executortype\":\"t\"},\"maxretries\":-2}");
         assertEquals("maxretries", e.field());
         assertEquals("must be >= 0", e.rule());
         assertEquals("maxwaittime", bad("""

@@ -187,6 +187,15 @@ public final class ColonyClient {
         return read(httpGet("/status"), Map.class);
     }
 
+    /**
+     * Every executor the node knows of, colony-wide ({@code GET /api/v1/executors}): {@code id}, {@code name},
+     * {@code type}, {@code kind} (built-in or external), {@code node}, {@code cpuMillis}, {@code memoryMb},
+     * {@code gpus}, {@code capacity} (null if unknown), {@code running}, {@code lastSeenMs}.
+     */
+    public List<Map<String, Object>> executors() {
+        return read(httpGet("/executors"), new TypeReference<List<Map<String, Object>>>() { });
+    }
+
     /** The member peers the node is connected to now. */
     public List<NodeInfo.Peer> peers() {
         return nodeInfo().peers();
@@ -468,6 +477,16 @@ public final class ColonyClient {
      * @return the claimed process, or empty if none came in time
      */
     public Optional<Assigned> assign(String executorType, String executorName, Duration timeout) {
+        return assign(executorType, executorName, timeout, null, null, null);
+    }
+
+    /**
+     * As {@link #assign(String, String, Duration)} for an executor offering resources, written as in a
+     * spec's conditions: {@code cpu} ("4", "500m"), {@code memory} ("8Gi"), {@code gpu} ("1"); null offers
+     * none. Only processes whose conditions the offer meets are assigned.
+     */
+    public Optional<Assigned> assign(String executorType, String executorName, Duration timeout, String cpu,
+                                     String memory, String gpu) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long leftMs = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
@@ -476,6 +495,15 @@ public final class ColonyClient {
             req.put("executorname", executorName);
             req.put("executorid", identity().memberId());
             req.put("timeout", leftMs / 1000.0);
+            if (cpu != null) {
+                req.put("cpu", cpu);
+            }
+            if (memory != null) {
+                req.put("memory", memory);
+            }
+            if (gpu != null) {
+                req.put("gpu", gpu);
+            }
             HttpResponse<byte[]> resp = call("POST", "/executors/assign", req,
                     Duration.ofMillis(leftMs).plus(REQUEST_TIMEOUT));
             if (resp.statusCode() == 204) {

@@ -46,7 +46,8 @@ import java.util.concurrent.Semaphore;
  * GET  /api/v1/workflows/{id}/events?timeout=S    server-sent events of every process of the workflow
  * POST /api/v1/processes/{id}/logs            signed LogAppend
  * POST /api/v1/processes/{id}/{claim|renew|close|fail|cancel}   signed record of that kind
- * POST /api/v1/executors/assign               {executortype, executorname, executorid, timeout}
+ * POST /api/v1/executors/assign               {executortype, executorname, executorid, timeout, cpu, memory, gpu}
+ * GET  /api/v1/executors                      every executor known colony-wide
  * POST /api/v1/members                        signed Admit or Revoke (by the owner)
  * GET  /api/v1/members                        the owner and every admitted key: name, role, admitted, revoked, expires
  * GET  /api/v1/workflows?state=S&amp;limit=N     workflows, newest first
@@ -173,6 +174,9 @@ public final class ApiRoutes {
                 expect(method, "GET");
                 return events(id, query.get("timeout"));
             }
+            case "executors/1":
+                expect(method, "GET");
+                return service.executors().thenApply(Reply::ok);
             case "executors/2":
                 if (!seg.get(1).equals("assign")) {
                     throw ApiError.notFound("no such route: " + path);
@@ -348,11 +352,12 @@ public final class ApiRoutes {
             timeoutMs = (long) (t.asDouble() * 1000);
         }
         Duration timeout = Duration.ofMillis(Math.min(timeoutMs, ApiLimits.MAX_ASSIGN_TIMEOUT.toMillis()));
+        io.colony.node.ledger.Resources offer = ExecutorOffer.of(req);
         if (!assignSlots.tryAcquire()) {
             throw ApiError.unavailable("too many executors waiting, retry later");
         }
         try {
-            return service.assign(type, name, member, timeout)
+            return service.assign(type, name, member, timeout, offer)
                     .whenComplete((a, e) -> assignSlots.release())
                     .thenApply(a -> a.<Reply>map(Reply::ok).orElse(new Reply(204, null)));
         } catch (RuntimeException e) {

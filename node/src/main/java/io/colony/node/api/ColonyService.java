@@ -57,8 +57,22 @@ public interface ColonyService {
      * @param executorName the executor's name
      * @param executorId   the executor's member id (64 hex); must be a member
      */
+    default CompletableFuture<Optional<Assignment>> assign(String executorType, String executorName, String executorId,
+                                                   Duration timeout) {
+        return assign(executorType, executorName, executorId, timeout, io.colony.node.ledger.Resources.NONE);
+    }
+
+    /**
+     * As {@link #assign(String, String, String, Duration)} for an executor offering {@code offer}: only
+     * processes whose conditions it meets are offered, and the claim body carries the offer.
+     */
     CompletableFuture<Optional<Assignment>> assign(String executorType, String executorName, String executorId,
-                                                   Duration timeout);
+                                                   Duration timeout, io.colony.node.ledger.Resources offer);
+
+    /** Every executor this node knows of, colony-wide, for {@code GET /api/v1/executors}. */
+    default CompletableFuture<List<Map<String, Object>>> executors() {
+        return CompletableFuture.failedFuture(ApiError.notFound("no executor list on this node"));
+    }
 
     /**
      * The node's operating status for {@code GET /api/v1/status} (JSON-serialisable values: peers,

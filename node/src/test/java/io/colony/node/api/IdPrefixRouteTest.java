@@ -121,7 +121,7 @@ class IdPrefixRouteTest {
 
         @Override
         public CompletableFuture<Optional<Assignment>> assign(String executorType, String executorName, String executorId,
-                                                              Duration timeout) {
+                                                              Duration timeout, io.colony.node.ledger.Resources offer) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
     }
