@@ -83,6 +83,11 @@ public final class Ledger {
      */
     public static final int MAX_RENEWALS_PER_PROCESS = 65_536;
     private static final byte[] MEMBERSHIP_ID = new byte[Ids.ID_BYTES];
+    /**
+     * How far (either way) from the receiving node's clock the timestamp of a record posted by a
+     * client may be: {@value} ms.
+     */
+    public static final long CLIENT_WINDOW_MS = 30_000;
 
     private final byte[] colony;
     private final LedgerConfig config;
@@ -160,10 +165,25 @@ public final class Ledger {
      * with a stored outcome is durable.
      */
     public ApplyResult applyVerified(List<DecodedRecord> records, long nowMs) {
+        return applyVerified(records, nowMs, false);
+    }
+
+    /**
+     * Applies records that a client posted to this node (verified by the caller) under the stricter
+     * client rules (see the class comment): a record stamped more than {@link #CLIENT_WINDOW_MS} from
+     * {@code nowMs}, whose signer is not a valid member both at its timestamp and at {@code nowMs},
+     * whose signer's role may not sign its kind, or that names an unknown process, is refused and
+     * kept nowhere (never held). Commits once, like {@link #applyVerified(List, long)}.
+     */
+    public ApplyResult applyClient(List<DecodedRecord> records, long nowMs) {
+        return applyVerified(records, nowMs, true);
+    }
+
+    private ApplyResult applyVerified(List<DecodedRecord> records, long nowMs, boolean client) {
         Batch batch = new Batch();
         List<Outcome> outcomes = new ArrayList<>(records.size());
         for (DecodedRecord r : records) {
-            outcomes.add(ingest(r, nowMs, batch));
+            outcomes.add(ingest(r, nowMs, batch, client));
         }
         store.commit();
         return new ApplyResult(outcomes, batch.changes());
@@ -338,6 +358,11 @@ public final class Ledger {
         return held.size();
     }
 
+    /** Damaged journal entries of the store found so far (their records were skipped). */
+    public long damagedEntries() {
+        return store.damagedEntries();
+    }
+
     /** The stored non-log records of a process in fold order (empty if unknown). */
     public List<SignedRecord> records(byte[] processId) {
         return procs.containsKey(IdKey.of(processId)) ? store.byProcess(processId) : List.of();
@@ -490,16 +515,25 @@ public final class Ledger {
 
     // ------------------------------------------------------------------ ingest
 
-    private Outcome ingest(DecodedRecord r, long now, Batch batch) {
+    private Outcome ingest(DecodedRecord r, long now, Batch batch, boolean client) {
         String rid = r.idText();
         if (!Arrays.equals(r.record().getColony().toByteArray(), colony)) {
             return refused(rid, "record of another colony");
+        }
+        if (client && Math.abs(r.timestampMs() - now) > CLIENT_WINDOW_MS) {
+            return refused(rid, "forbidden: the record's timestamp is " + Math.abs(r.timestampMs() - now) / 1000
+                    + " s " + (r.timestampMs() < now ? "behind" : "ahead of") + " this node's clock; a record"
+                    + " posted to a node must be stamped within " + CLIENT_WINDOW_MS / 1000 + " s of its clock");
         }
         if (r.timestampMs() > now + config.maxFutureSkewMs()) {
             return refused(rid, "timestamp more than " + config.maxFutureSkewMs() + " ms in the future");
         }
         if (store.contains(r.id())) {
             return new Outcome(rid, Outcome.Status.DUPLICATE, "");
+        }
+        if ((r.kind() == RecordKind.SUBMIT || r.kind() == RecordKind.SUBMIT_WORKFLOW) && !hasNonce(r)) {
+            return refused(rid, "a " + Fold.kindName(r.kind()) + " record needs a nonce of " + Records.NONCE_BYTES
+                    + " random bytes");
         }
         if (r.kind().isMembership()) {
             if (!isOwner(r.signer())) {
@@ -508,9 +542,16 @@ public final class Ledger {
             return ingestMembership(r, now, batch);
         }
         Member signer = membership.find(r.signer());
-        if (!membership.valid(signer, r.timestampMs())) {
+        if (client) {
+            String why = clientSignerProblem(r, signer, now);
+            if (why != null) {
+                return refused(rid, why);
+            }
+        } else if (!membership.may(signer, r.kind(), r.timestampMs())) {
             held.holdStranger(r);
-            return new Outcome(rid, Outcome.Status.HELD, "signer is not a member at the record's time (yet)");
+            return new Outcome(rid, Outcome.Status.HELD, membership.valid(signer, r.timestampMs())
+                    ? "signer's role may not sign this record (as far as known yet)"
+                    : "signer is not a member at the record's time (yet)");
         }
         if (r.kind() == RecordKind.SUBMIT || r.kind() == RecordKind.SUBMIT_WORKFLOW) {
             return ingestSubmit(r, signer, now, batch);
@@ -523,6 +564,9 @@ public final class Ledger {
         IdKey pid = IdKey.of(r.processId());
         Proc p = procs.get(pid);
         if (p == null || p.state == null) {
+            if (client) {
+                return refused(rid, "no process " + Hex.encode(r.processId()));
+            }
             held.holdOrphan(pid, r);
             return new Outcome(rid, Outcome.Status.HELD, "process not known yet");
         }
@@ -548,6 +592,31 @@ public final class Ledger {
         return accepted(rid);
     }
 
+    /**
+     * Why a client's record may not be taken from this signer (a message starting with "forbidden:"),
+     * or null: the signer must be a valid member at the record's timestamp and now, with a role that
+     * may sign the record's kind at its timestamp.
+     */
+    private String clientSignerProblem(DecodedRecord r, Member signer, long now) {
+        if (!membership.valid(signer, r.timestampMs())) {
+            return "forbidden: signer " + r.signerId() + " is not a member of this colony at the record's time";
+        }
+        if (!membership.valid(signer, now)) {
+            return "forbidden: signer " + r.signerId() + " is no longer a member of this colony (revoked or expired)";
+        }
+        if (!membership.may(signer, r.kind(), r.timestampMs())) {
+            return "forbidden: a member with role " + Membership.roleName(membership.roleAt(signer, r.timestampMs()))
+                    + " may not sign " + Fold.kindName(r.kind()) + " records";
+        }
+        return null;
+    }
+
+    private static boolean hasNonce(DecodedRecord r) {
+        int n = r.kind() == RecordKind.SUBMIT ? r.record().getSubmit().getNonce().size()
+                : r.record().getWorkflow().getNonce().size();
+        return n == Records.NONCE_BYTES;
+    }
+
     private Outcome ingestSubmit(DecodedRecord r, Member signer, long now, Batch batch) {
         store.put(r);
         noteTriggered(r);
@@ -571,7 +640,7 @@ public final class Ledger {
         }
         for (Proc p : created) {
             for (DecodedRecord o : held.releaseOrphans(p.id)) {
-                ingest(o, now, batch);
+                ingest(o, now, batch, false);
             }
         }
         return accepted(r.idText());
@@ -610,7 +679,7 @@ public final class Ledger {
             }
         }
         for (DecodedRecord s : held.releaseStrangers()) {
-            ingest(s, now, batch);
+            ingest(s, now, batch, false);
         }
         return accepted(r.idText());
     }
@@ -691,7 +760,7 @@ public final class Ledger {
         for (SignedRecord s : store.byProcess(p.id.bytes())) {
             DecodedRecord d = Records.decode(s);
             Member signer = membership.find(d.signer());
-            if (!membership.valid(signer, d.timestampMs())) {
+            if (!membership.may(signer, d.kind(), d.timestampMs())) {
                 unstore(d);
                 held.holdStranger(d);
                 continue;

@@ -1,0 +1,201 @@
+package io.colony.node.ledger;
+
+import static io.colony.node.ledger.TestColony.T0;
+import static io.colony.node.ledger.TestColony.spec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.colony.node.store.MemoryRecordStore;
+import io.colony.protocol.FunctionSpec;
+import io.colony.protocol.Hex;
+import io.colony.protocol.Identity;
+import io.colony.protocol.ProcessState;
+import io.colony.protocol.ProcessView;
+import io.colony.protocol.RecordFactory;
+import io.colony.protocol.Records;
+import io.colony.protocol.pb.Role;
+import io.colony.protocol.pb.SignedRecord;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Roles are part of the fold: a record that breaks the roles table takes no effect on any node,
+ * whatever order the records arrive in (also when it arrives through sync after everything else).
+ */
+class LedgerRolesTest {
+    private final Identity owner = Identity.generate();
+    private final byte[] colony = owner.publicKey();
+    private final RecordFactory o = new RecordFactory(owner, colony);
+    private final Identity u = Identity.generate();
+    private final Identity x = Identity.generate();
+    private final Identity n = Identity.generate();
+    private final Identity k = Identity.generate();
+    private final Identity turncoat = Identity.generate();
+    private final RecordFactory user = new RecordFactory(u, colony);
+    private final RecordFactory executor = new RecordFactory(x, colony);
+    private final RecordFactory node = new RecordFactory(n, colony);
+    private final RecordFactory revoked = new RecordFactory(k, colony);
+    private final RecordFactory demoted = new RecordFactory(turncoat, colony);
+
+    private byte[] p1;
+    private byte[] p2;
+    private byte[] p3;
+    private byte[] p4;
+    private byte[] p5;
+    private byte[] p6;
+
+    private List<SignedRecord> scenario() {
+        List<SignedRecord> rs = new ArrayList<>();
+        rs.add(o.admit(T0, u.publicKey(), Role.USER, "u", 0));
+        rs.add(o.admit(T0, x.publicKey(), Role.EXECUTOR, "x", 0));
+        rs.add(o.admit(T0, n.publicKey(), Role.NODE, "n", 0));
+        rs.add(o.admit(T0, k.publicKey(), Role.NODE, "k", 0));
+        rs.add(o.revoke(T0 + 30_000, k.publicKey(), "stolen"));
+        rs.add(o.admit(T0, turncoat.publicKey(), Role.NODE, "t", 0));
+        rs.add(o.admit(T0 + 5_000, turncoat.publicKey(), Role.USER, "t", 0)); // a user from then on
+
+        // a user acts as an executor: claims first and closes with a forged output
+        SignedRecord s1 = user.submit(T0 + 100, spec(0));
+        p1 = Records.recordId(s1);
+        rs.add(s1);
+        rs.add(user.claim(T0 + 150, p1, 1, "u", "cli", T0 + 10_000));
+        rs.add(user.close(T0 + 160, p1, 1, true, List.of("forged"), List.of()));
+        rs.add(executor.claim(T0 + 200, p1, 1, "x", "cli", T0 + 10_000));
+        rs.add(executor.close(T0 + 300, p1, 1, true, List.of("real"), List.of()));
+
+        // an executor key may not submit
+        SignedRecord s2 = executor.submit(T0 + 100, spec(0));
+        p2 = Records.recordId(s2);
+        rs.add(s2);
+
+        // a node key may not cancel a user's process; an executor that does not hold the attempt may not
+        // fail it on a timeout, a node may
+        SignedRecord s3 = user.submit(T0 + 100, spec(1));
+        p3 = Records.recordId(s3);
+        rs.add(s3);
+        rs.add(node.cancel(T0 + 150, p3, "not mine"));
+        rs.add(node.claim(T0 + 200, p3, 1, "n", "cli", T0 + 1_000));
+        rs.add(executor.fail(T0 + 4_000, p3, 1, "lease expired", false));
+        rs.add(node.fail(T0 + 5_000, p3, 1, "lease expired", false));
+
+        // a revoked key back-dates a claim and a close before its revocation, on a process another holds
+        SignedRecord s4 = user.submit(T0 + 28_000, spec(0));
+        p4 = Records.recordId(s4);
+        rs.add(s4);
+        rs.add(executor.claim(T0 + 28_500, p4, 1, "x", "cli", T0 + 38_000));
+        rs.add(revoked.claim(T0 + 28_600, p4, 1, "k", "cli", T0 + 38_000));
+        rs.add(revoked.close(T0 + 29_000, p4, 1, true, List.of("forged"), List.of()));
+        rs.add(revoked.claim(T0 + 31_000, p4, 2, "k", "cli", T0 + 40_000));
+
+        // a key demoted from node to user may no longer claim (the later Admit may arrive last)
+        SignedRecord s5 = user.submit(T0 + 6_000, spec(0));
+        p5 = Records.recordId(s5);
+        rs.add(s5);
+        rs.add(demoted.claim(T0 + 6_100, p5, 1, "t", "cli", T0 + 16_000));
+        SignedRecord s6 = demoted.submit(T0 + 4_500, FunctionSpec.of("cli", "early"));
+        p6 = Records.recordId(s6);
+        rs.add(s6);
+        rs.add(demoted.cancel(T0 + 6_500, p6, "now a user, and its submitter"));
+        return rs;
+    }
+
+    private Ledger replay(List<SignedRecord> order) {
+        Ledger l = new Ledger(colony, LedgerConfig.defaults(), new MemoryRecordStore());
+        for (SignedRecord r : order) {
+            l.apply(r, T0 + 100_000);
+        }
+        return l;
+    }
+
+    private static Map<String, String> snapshot(Ledger ledger, List<SignedRecord> rs) {
+        Map<String, String> snap = new TreeMap<>();
+        for (SignedRecord r : rs) {
+            for (byte[] pid : Records.open(r).processIds()) {
+                ProcessView v = ledger.get(pid).orElse(null);
+                snap.put(Hex.encode(pid), v == null ? "unknown" : v.state() + " " + v.attempt() + " "
+                        + v.executorId() + " " + v.output() + " " + v.errors() + " "
+                        + v.history().stream().map(ev -> ev.recordId() + ":" + ev.detail()).toList());
+            }
+        }
+        snap.put("digests", ledger.digests().stream()
+                .map(dg -> Hex.encode(dg.processId()) + "/" + dg.records() + "/" + dg.xorHigh() + "/" + dg.xorLow())
+                .sorted().toList().toString());
+        return snap;
+    }
+
+    @Test
+    void recordsBreakingTheRolesTableTakeNoEffect() {
+        Ledger l = replay(scenario());
+        ProcessView v1 = l.get(p1).orElseThrow();
+        assertEquals(ProcessState.SUCCESS, v1.state());
+        assertEquals(List.of("real"), v1.output(), "the user's forged close is ignored");
+        assertEquals(Hex.encode(x.publicKey()), v1.executorId());
+        assertTrue(l.get(p2).isEmpty(), "an executor's submit creates nothing");
+        ProcessView v3 = l.get(p3).orElseThrow();
+        assertEquals(ProcessState.WAITING, v3.state(), "the node's timeout fail counts, not the cancel");
+        assertEquals(1, v3.attempt());
+        assertTrue(v3.history().stream().anyMatch(e -> e.ignored()
+                && e.detail().contains("only a node, the owner or the attempt's executor")), v3.history().toString());
+        ProcessView v4 = l.get(p4).orElseThrow();
+        assertEquals(ProcessState.RUNNING, v4.state(), "the revoked key's back-dated records change nothing");
+        assertEquals(Hex.encode(x.publicKey()), v4.executorId());
+        ProcessView v5 = l.get(p5).orElseThrow();
+        assertEquals(ProcessState.WAITING, v5.state(), "a demoted key may not claim");
+        assertEquals(ProcessState.FAILED, l.get(p6).orElseThrow().state(), "its submitter, a user now, cancels");
+    }
+
+    @Test
+    void everyArrivalOrderGivesTheSameLedger() {
+        List<SignedRecord> rs = scenario();
+        Map<String, String> expected = snapshot(replay(rs), rs);
+        Random random = new Random(12);
+        for (int i = 0; i < 200; i++) {
+            List<SignedRecord> shuffled = new ArrayList<>(rs);
+            Collections.shuffle(shuffled, random);
+            assertEquals(expected, snapshot(replay(shuffled), rs), "order #" + i);
+        }
+        // every rule-breaking record arriving last, through sync, after the rest
+        List<SignedRecord> late = new ArrayList<>(rs);
+        Collections.reverse(late);
+        assertEquals(expected, snapshot(replay(late), rs));
+    }
+
+    @Test
+    void aRuleBreakingRecordArrivingThroughSyncAfterTheFactChangesNothing() {
+        List<SignedRecord> rs = scenario();
+        Ledger l = new Ledger(colony, LedgerConfig.defaults(), new MemoryRecordStore());
+        List<SignedRecord> hostile = List.of(rs.get(8), rs.get(9)); // the user's claim and forged close
+        for (SignedRecord r : rs) {
+            if (!hostile.contains(r)) {
+                l.apply(r, T0 + 100_000);
+            }
+        }
+        assertEquals(List.of("real"), l.get(p1).orElseThrow().output());
+        l.applyAll(hostile, T0 + 100_000);
+        ProcessView v = l.get(p1).orElseThrow();
+        assertEquals(List.of("real"), v.output());
+        assertEquals(Hex.encode(x.publicKey()), v.executorId());
+    }
+
+    @Test
+    void aSubmitWithoutA16ByteNonceIsRefusedFromAnySource() {
+        TestColony c = new TestColony();
+        RecordFactory someone = c.user("someone");
+        SignedRecord none = someone.sign(Records.submit(c.colony, T0 + 1, spec(0), new byte[0]));
+        Outcome fromPeer = c.apply(none);
+        assertEquals(Outcome.Status.REFUSED, fromPeer.status());
+        assertTrue(fromPeer.reason().contains("nonce"), fromPeer.reason());
+        SignedRecord shortOne = someone.sign(Records.workflow(c.colony, T0 + 1, List.of(spec(0).inWorkflow("a", List.of())),
+                new byte[15]));
+        Outcome shortNonce = c.apply(shortOne);
+        assertEquals(Outcome.Status.REFUSED, shortNonce.status());
+        assertTrue(shortNonce.reason().contains("nonce"), shortNonce.reason());
+        assertTrue(c.ledger.get(Records.recordId(none)).isEmpty());
+        assertEquals(0, c.store.count() - c.store.membership().size());
+    }
+}
