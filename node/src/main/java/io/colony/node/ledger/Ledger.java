@@ -40,19 +40,39 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>What is refused</b> (not kept): records of another colony, records stamped more than
  * {@link LedgerConfig#maxFutureSkewMs()} after {@code now} (sync offers them again later), bad
- * signatures, Admit/Revoke not signed by the owner, process records beyond
+ * signatures, Admit/Revoke not signed by the owner, a Submit or SubmitWorkflow without a nonce of
+ * {@link Records#NONCE_BYTES} bytes, process records beyond
  * {@link LedgerConfig#maxRecordsPerProcess()} (renewals counted apart, up to
  * {@link #MAX_RENEWALS_PER_PROCESS}), log records older than dropped log lines.
  *
- * <p><b>What is held</b> (in memory, bounded by {@link LedgerConfig#maxHeldRecords()}, not durable): records
- * whose process's Submit is unknown, and records whose signer is not a member at the record's timestamp
- * as far as we know yet (an Admit may arrive later during sync). Held records are retried when the Submit
- * or any Admit/Revoke arrives; the oldest are dropped when the buffer is full.
+ * <p><b>Client records</b> ({@link #applyClient}: what a client posted to this node's API) are judged
+ * strictly, because this node is the one that vouches for them to the colony: refused (and kept nowhere,
+ * never held) if stamped more than {@link #CLIENT_WINDOW_MS} from {@code now} either way, if the signer
+ * is not a valid member both at the record's timestamp and at {@code now} (so a revoked or expired key
+ * cannot back-date a record before its revocation), if the signer's role at the timestamp may not sign
+ * the record's kind, or if the record names a process this ledger does not know.
  *
- * <p><b>Membership.</b> The colony id is the owner's public key. A record counts only if its signer is
- * the owner or admitted, not expired and not revoked at the record's timestamp. A Revoke arriving late
- * re-folds every process with records at or after its timestamp, so the revoked member's later records
- * become no-ops.
+ * <p><b>Records from peers</b> ({@link #applyVerified}, gossip and sync) are history: they are taken
+ * whatever their age (at most {@code maxFutureSkewMs} ahead) and judged at their own timestamp, since
+ * the member node that accepted one at its API checked its time then. What cannot be judged yet is
+ * held (below); a record valid at its timestamp stays valid after a later Revoke. Every node thus keeps
+ * the same set of records and folds it to the same state, whatever the order and path they arrive by.
+ *
+ * <p><b>What is held</b> (in memory, bounded by {@link LedgerConfig#maxHeldRecords()}, not durable; records
+ * from peers only): records whose process's Submit is unknown, and records whose signer is not a member
+ * at the record's timestamp, or whose role then may not sign the record, as far as we know yet (an Admit
+ * may arrive later during sync). Held records are retried when the Submit or any Admit/Revoke arrives;
+ * the oldest are dropped when the buffer is full.
+ *
+ * <p><b>Membership and roles.</b> The colony id is the owner's public key. A record counts only if its
+ * signer is the owner or admitted, not expired and not revoked at the record's timestamp, with a role
+ * (of its latest Admit then) that may sign the record's kind ({@code Membership#may}: the roles table
+ * of the README's security model); which process records a member may sign beyond its role (only the
+ * holder of an attempt renews, closes or logs it; only the submitter cancels; a timeout Fail needs a
+ * node, the owner or the holder) is {@code Fold}'s. A Revoke or Admit arriving late re-folds every
+ * process with records at or after its timestamp: records that no longer count leave the store and are
+ * held, so the revoked member's later records become no-ops. Trigger records (crons, generators) are
+ * judged by role when they arrive and not re-judged by a later membership change.
  *
  * <p><b>Workflows.</b> A SubmitWorkflow creates one process per spec; a member may be claimed only once
  * every dependency succeeded at or before the claim's timestamp. When a process's outcome changes, its

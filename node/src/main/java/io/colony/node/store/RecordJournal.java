@@ -115,8 +115,35 @@ final class RecordJournal implements AutoCloseable {
      * @return the number of bytes cut off (an uncommitted or torn tail)
      */
     long recover(long from, GroupSink sink) throws IOException {
-        long pos = Math.max(from, START);
         long size = channel.size();
+        long[] ends = readGroups(from, size, sink);
+        long pos = ends[0];
+        long lastCommit = ends[1];
+        long cut = size - lastCommit;
+        if (cut > 0) {
+            if (commitAfter(pos + 1, size)) {
+                // not a torn tail: a damaged entry with committed records after it; keep them aside
+                savedTail = file.resolveSibling(file.getFileName() + ".damaged-" + lastCommit);
+                try (FileChannel out = FileChannel.open(savedTail, StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                    channel.transferTo(lastCommit, cut, out);
+                    out.force(true);
+                }
+            }
+            channel.truncate(lastCommit);
+            channel.force(true);
+        }
+        end = lastCommit;
+        committedEnd = lastCommit;
+        return cut;
+    }
+
+    /**
+     * Gives each committed group from {@code from} on to {@code sink}, skipping damaged entries (added to
+     * {@link #damaged()}); returns {where reading stopped, the end of the last COMMIT}.
+     */
+    private long[] readGroups(long from, long size, GroupSink sink) throws IOException {
+        long pos = Math.max(from, START);
         long lastCommit = pos;
         List<Entry> group = new ArrayList<>();
         while (true) {
@@ -139,23 +166,65 @@ final class RecordJournal implements AutoCloseable {
                 group.add(e);
             }
         }
-        long cut = size - lastCommit;
-        if (cut > 0) {
-            if (commitAfter(pos + 1, size)) {
-                // not a torn tail: a damaged entry with committed records after it; keep them aside
-                savedTail = file.resolveSibling(file.getFileName() + ".damaged-" + lastCommit);
-                try (FileChannel out = FileChannel.open(savedTail, StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                    channel.transferTo(lastCommit, cut, out);
-                    out.force(true);
+        return new long[] {pos, lastCommit};
+    }
+
+    /** What {@link #scan} found in a journal file, which it does not change. */
+    record Scan(long committedEntries, List<Long> damaged, long uncommittedBytes, boolean committedAfterTail) {
+    }
+
+    /**
+     * Reads a journal without changing it: committed groups go to {@code sink}; fails with a clear
+     * message if a node holds the file (see the class comment).
+     */
+    static Scan scan(Path file, GroupSink sink) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock = lockOrNull(ch);
+            if (lock == null) {
+                throw new IOException(inUse(file));
+            }
+            ByteBuffer m = ByteBuffer.allocate(MAGIC.length);
+            ch.read(m, 0);
+            if (!java.util.Arrays.equals(m.array(), MAGIC)) {
+                throw new IOException("not a colony record journal: " + file);
+            }
+            RecordJournal j = new RecordJournal(file, ch, ch.size(), lock);
+            long size = ch.size();
+            long[] entries = {0};
+            long[] ends = j.readGroups(START, size, (group, end) -> {
+                entries[0] += group.size() + 1;
+                sink.accept(group, end);
+            });
+            boolean committedAfter = ends[1] < size && j.commitAfter(ends[0] + 1, size);
+            lock.release();
+            return new Scan(entries[0], j.damaged(), size - ends[1], committedAfter);
+        }
+    }
+
+    /**
+     * The entries that can be read anywhere in {@code bytes} (e.g. a {@code .damaged-*} file, whose first
+     * entry is damaged): from each offset on, the first place where a whole entry with a valid checksum
+     * starts, and on from its end.
+     */
+    static List<Entry> salvage(byte[] bytes) {
+        List<Entry> out = new ArrayList<>();
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        int pos = 0;
+        while (pos + HEADER + 1 <= bytes.length) {
+            int len = b.getInt(pos);
+            if (len >= 1 && len <= MAX_ENTRY && pos + HEADER + (long) len <= bytes.length) {
+                CRC32C c = new CRC32C();
+                c.update(bytes, pos + HEADER, len);
+                if ((int) c.getValue() == b.getInt(pos + 4)) {
+                    out.add(new Entry(bytes[pos + HEADER],
+                            java.util.Arrays.copyOfRange(bytes, pos + HEADER + 1, pos + HEADER + len), pos));
+                    pos += HEADER + len;
+                    continue;
                 }
             }
-            channel.truncate(lastCommit);
-            channel.force(true);
+            pos++;
         }
-        end = lastCommit;
-        committedEnd = lastCommit;
-        return cut;
+        return out;
     }
 
     /**
