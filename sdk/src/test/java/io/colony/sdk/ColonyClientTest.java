@@ -26,11 +26,17 @@ class ColonyClientTest {
     static Path dir;
     static TestColony colony;
     static ColonyClient client;
+    /** An external executor: a key admitted with role executor (a user's key may not claim). */
+    static ColonyClient executor;
 
     @BeforeAll
     static void start() {
         colony = TestColony.start(dir);
         client = colony.client;
+        io.colony.protocol.Identity ex = io.colony.protocol.Identity.generate();
+        ColonyClient.connect("127.0.0.1", colony.node.apiPort(), colony.dev.owner())
+                .admit(ex.memberId(), io.colony.protocol.pb.Role.EXECUTOR, "ext");
+        executor = ColonyClient.connect("127.0.0.1", colony.node.apiPort(), ex);
     }
 
     @AfterAll
@@ -91,19 +97,19 @@ class ColonyClientTest {
         String type = "ext-" + System.nanoTime();
         ProcessView low = client.submit(FunctionSpec.of(type, "low"));
         ProcessView high = client.submit(FunctionSpec.of(type, "high").withPriority(5));
-        Assigned a = client.assign(type, "ext-1", Duration.ofSeconds(5)).orElseThrow();
+        Assigned a = executor.assign(type, "ext-1", Duration.ofSeconds(5)).orElseThrow();
         assertEquals(high.id(), a.id());
         assertEquals(1, a.attempt());
         assertEquals(ProcessState.RUNNING, client.get(a.id()).state());
-        client.renew(a, Duration.ofSeconds(5));
-        client.addLog(a, 0, List.of("working"));
-        ProcessView closed = client.close(a, true, List.of("42"), List.of());
+        executor.renew(a, Duration.ofSeconds(5));
+        executor.addLog(a, 0, List.of("working"));
+        ProcessView closed = executor.close(a, true, List.of("42"), List.of());
         assertEquals(ProcessState.SUCCESS, closed.state());
         assertEquals(List.of("42"), closed.output());
         assertEquals(List.of("working"), client.logs(a.id()).lines());
-        Assigned b = client.assign(type, "ext-1", Duration.ofSeconds(5)).orElseThrow();
+        Assigned b = executor.assign(type, "ext-1", Duration.ofSeconds(5)).orElseThrow();
         assertEquals(low.id(), b.id());
-        client.close(b, false, List.of(), List.of("no luck"));
+        executor.close(b, false, List.of(), List.of("no luck"));
         assertEquals(ProcessState.FAILED, client.get(low.id()).state());
         assertEquals(List.of("no luck"), client.get(low.id()).errors());
     }
@@ -111,9 +117,9 @@ class ColonyClientTest {
     @Test
     void assignLongPollWaitsForWorkAndTimesOut() throws Exception {
         String type = "poll-" + System.nanoTime();
-        assertEquals(Optional.empty(), client.assign(type, "e", Duration.ofMillis(300)));
+        assertEquals(Optional.empty(), executor.assign(type, "e", Duration.ofMillis(300)));
         var later = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> client.assign(type, "e", Duration.ofSeconds(10)));
+                () -> executor.assign(type, "e", Duration.ofSeconds(10)));
         ProcessView p = client.submit(FunctionSpec.of(type, "x"));
         Assigned a = later.get(15, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
         assertEquals(p.id(), a.id());
@@ -123,9 +129,9 @@ class ColonyClientTest {
     void closingSomeoneElsesAttemptConflicts() {
         String type = "race-" + System.nanoTime();
         ProcessView p = client.submit(FunctionSpec.of(type, "x"));
-        Assigned a = client.assign(type, "e", Duration.ofSeconds(5)).orElseThrow();
+        Assigned a = executor.assign(type, "e", Duration.ofSeconds(5)).orElseThrow();
         Assigned stale = new Assigned(a.process(), a.attempt() + 1, a.leaseUntilMs());
-        ColonyException e = assertThrows(ColonyException.class, () -> client.close(stale, true, List.of(), List.of()));
+        ColonyException e = assertThrows(ColonyException.class, () -> executor.close(stale, true, List.of(), List.of()));
         assertEquals(409, e.status());
         assertEquals(ProcessState.RUNNING, client.get(p.id()).state());
     }
