@@ -18,7 +18,9 @@ final class NodeStatusCommand extends ReadCommand {
         out.println("Uptime:        " + seconds(s.get("uptimeMs")) + " s");
         out.println("Peers:         " + s.get("peers") + " connected, " + s.get("knownPeers") + " known"
                 + (Boolean.TRUE.equals(s.get("isolated")) ? " (ISOLATED: claims nothing new)" : ""));
-        out.println("Ledger:        " + s.get("ledgerProcesses") + " processes, " + s.get("heldRecords") + " records held back");
+        out.println("Ledger:        " + s.get("ledgerProcesses") + " processes, " + s.get("heldRecords") + " records held back"
+                + (s.get("damagedJournalEntries") instanceof Number n && n.longValue() > 0 ? ", " + n
+                + " damaged journal entries skipped (stop the node and run colony node repair)" : ""));
         out.println("Processes:     " + s.get("processes"));
         Object type = s.get("executorType");
         out.println("Executor:      " + (type == null ? "none" : type + ": " + s.get("running") + " running, "

@@ -123,6 +123,30 @@ class ClientRecordRulesTest {
     }
 
     @Test
+    void anExecutorThatDoesNotHoldTheAttemptCannotCloseRenewLogOrFailIt() {
+        long now = System.currentTimeMillis();
+        RecordFactory holder = admitted(Role.EXECUTOR, now - 1_000);
+        RecordFactory other = admitted(Role.EXECUTOR, now - 1_000);
+        SignedRecord submit = user.submit(now, NOBODYS);
+        post(submit);
+        byte[] pid = Records.recordId(submit);
+        post(holder.claim(now + 1, pid, 1, "h", "elsewhere", now + 10_000));
+        assertEquals(403, refusal(other.close(now + 2, pid, 1, true, List.of("forged"), List.of())).status());
+        assertEquals(403, refusal(other.renew(now + 2, pid, 1, now + 20_000)).status());
+        assertEquals(403, refusal(other.log(now + 2, pid, 1, 0, List.of("forged"))).status());
+        assertEquals(403, refusal(other.fail(now + 2, pid, 1, "released", false)).status());
+        assertEquals(403, refusal(other.cancel(now + 2, pid, "mine")).status());
+        RecordFactory otherUser = admitted(Role.USER, now - 1_000);
+        ApiError cancel = refusal(otherUser.cancel(now + 2, pid, "mine"));
+        assertEquals(403, cancel.status());
+        assertTrue(cancel.getMessage().contains("only the submitter"), cancel.getMessage());
+        ProcessView done = post(holder.close(now + 3, pid, 1, true, List.of("real"), List.of()));
+        assertEquals(ProcessState.SUCCESS, done.state());
+        assertEquals(List.of("real"), done.output());
+        assertEquals(List.of(), node.logs(pid).join().orElseThrow().lines());
+    }
+
+    @Test
     void aRecordOutsideTheTimeWindowIsRefusedWithTheReason() {
         long now = System.currentTimeMillis();
         ApiError old = refusal(user.submit(now - 60_000, NOBODYS));

@@ -590,6 +590,12 @@ public final class Ledger {
             held.holdOrphan(pid, r);
             return new Outcome(rid, Outcome.Status.HELD, "process not known yet");
         }
+        if (client) {
+            String why = clientRelationProblem(r, signer, p);
+            if (why != null) {
+                return refused(rid, why);
+            }
+        }
         if (r.kind() == RecordKind.LOG) {
             return ingestLog(p, r);
         }
@@ -627,6 +633,31 @@ public final class Ledger {
         if (!membership.may(signer, r.kind(), r.timestampMs())) {
             return "forbidden: a member with role " + Membership.roleName(membership.roleAt(signer, r.timestampMs()))
                     + " may not sign " + Fold.kindName(r.kind()) + " records";
+        }
+        return null;
+    }
+
+    /**
+     * Why a client's process record breaks a rule that depends on the process as it stands (the client's
+     * record is the newest: it is judged against the current state), or null: only the submitter or the
+     * owner cancels; only the executor holding the running attempt renews, closes or logs it; an
+     * executor fails only the attempt it holds. A record for another attempt is left to the fold (a
+     * no-op there, a conflict at the API).
+     */
+    private String clientRelationProblem(DecodedRecord r, Member signer, Proc p) {
+        String process = Hex.encode(p.id.bytes());
+        if (r.kind() == RecordKind.CANCEL) {
+            return signer == p.submitter || signer == membership.owner() ? null
+                    : "forbidden: only the submitter of process " + process + " or the colony owner may cancel it";
+        }
+        boolean running = p.state == ProcessState.RUNNING && r.attempt() == p.attempt;
+        if (r.kind() == RecordKind.RENEW || r.kind() == RecordKind.CLOSE || r.kind() == RecordKind.LOG) {
+            return !running || signer == p.executor ? null : "forbidden: only the executor holding attempt "
+                    + p.attempt + " of process " + process + " may sign " + Fold.kindName(r.kind()) + " records for it";
+        }
+        if (r.kind() == RecordKind.FAIL && membership.roleAt(signer, r.timestampMs()) == io.colony.protocol.pb.Role.EXECUTOR_VALUE
+                && !(running && signer == p.executor)) {
+            return "forbidden: an executor may fail only the attempt it holds";
         }
         return null;
     }

@@ -105,9 +105,13 @@ class LedgerRolesTest {
     }
 
     private Ledger replay(List<SignedRecord> order) {
+        return replay(order, T0 + 100_000);
+    }
+
+    private Ledger replay(List<SignedRecord> order, long nowMs) {
         Ledger l = new Ledger(colony, LedgerConfig.defaults(), new MemoryRecordStore());
         for (SignedRecord r : order) {
-            l.apply(r, T0 + 100_000);
+            l.apply(r, nowMs);
         }
         return l;
     }
@@ -179,6 +183,53 @@ class LedgerRolesTest {
         l.applyAll(hostile, T0 + 100_000);
         ProcessView v = l.get(p1).orElseThrow();
         assertEquals(List.of("real"), v.output());
+        assertEquals(Hex.encode(x.publicKey()), v.executorId());
+    }
+
+    @Test
+    void aNodeTakingClientRecordsAndPeersSyncingThemLaterConverge() {
+        // node A takes records from clients as they come, in real time; B and C learn them from peers later,
+        // in any order, together with records A refused (which no member node vouched for)
+        long t = T0 + 1_000_000;
+        List<SignedRecord> membership = List.of(o.admit(T0, u.publicKey(), Role.USER, "u", 0),
+                o.admit(T0, x.publicKey(), Role.EXECUTOR, "x", 0), o.admit(T0, k.publicKey(), Role.NODE, "k", 0));
+        Ledger a = new Ledger(colony, LedgerConfig.defaults(), new MemoryRecordStore());
+        membership.forEach(r -> a.apply(r, T0));
+        List<SignedRecord> offered = new ArrayList<>();
+        List<SignedRecord> acceptedByA = new ArrayList<>(membership);
+        java.util.function.BiConsumer<SignedRecord, Long> post = (r, now) -> {
+            offered.add(r);
+            Outcome out = a.applyClient(List.of(Records.open(r)), now).outcome();
+            if (out.stored()) {
+                acceptedByA.add(r);
+            }
+        };
+        SignedRecord s = user.submit(t, spec(1));
+        byte[] p = Records.recordId(s);
+        post.accept(s, t);
+        post.accept(user.claim(t + 10, p, 1, "u", "cli", t + 9_000), t + 10); // a user: refused
+        post.accept(executor.claim(t + 20, p, 1, "x", "cli", t + 9_000), t + 20);
+        SignedRecord revoke = o.revoke(t + 1_000, k.publicKey(), "gone");
+        post.accept(revoke, t + 1_000);
+        post.accept(revoked.close(t + 900, p, 1, true, List.of("forged"), List.of()), t + 1_100); // back-dated
+        post.accept(executor.close(t + 2_000, p, 1, true, List.of("ok"), List.of()), t + 2_000);
+        assertEquals(List.of("ok"), a.get(p).orElseThrow().output());
+        Map<String, String> expected = snapshot(a, offered);
+        Random random = new Random(3);
+        for (int i = 0; i < 50; i++) {
+            List<SignedRecord> sync = new ArrayList<>(acceptedByA);
+            Collections.shuffle(sync, random);
+            Ledger b = replay(sync, t + 100_000);
+            assertEquals(expected, snapshot(b, offered), "sync order #" + i);
+        }
+        // a peer that also relays what A refused: the fold ignores those (roles, holder), states agree
+        List<SignedRecord> everything = new ArrayList<>(membership);
+        everything.addAll(offered);
+        Collections.shuffle(everything, random);
+        Ledger c = replay(everything, t + 100_000);
+        ProcessView v = c.get(p).orElseThrow();
+        assertEquals(ProcessState.SUCCESS, v.state());
+        assertEquals(List.of("ok"), v.output());
         assertEquals(Hex.encode(x.publicKey()), v.executorId());
     }
 
