@@ -155,7 +155,8 @@ public final class MapDbRecordStore extends IndexedRecordStore {
         }
         if (journal.savedTail() != null) {
             LOG.error("record store {}: the journal has a damaged entry with committed records after it; those {}"
-                    + " bytes are kept in {} and the node goes on without them (peers give them back by sync)",
+                    + " bytes are kept in {} and the node goes on without them (peers give them back by sync; or stop"
+                    + " the node and run colony node repair to re-import them)",
                     dbFile, cut, journal.savedTail());
         } else if (cut > 0) {
             LOG.info("record store {}: cut {} bytes of uncommitted journal tail", dbFile, cut);

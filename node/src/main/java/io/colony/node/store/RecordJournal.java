@@ -119,6 +119,7 @@ final class RecordJournal implements AutoCloseable {
         long[] ends = readGroups(from, size, sink);
         long pos = ends[0];
         long lastCommit = ends[1];
+        damaged.removeIf(at -> at >= lastCommit); // inside the uncommitted tail, which is cut anyway
         long cut = size - lastCommit;
         if (cut > 0) {
             if (commitAfter(pos + 1, size)) {
@@ -196,6 +197,7 @@ final class RecordJournal implements AutoCloseable {
                 sink.accept(group, end);
             });
             boolean committedAfter = ends[1] < size && j.commitAfter(ends[0] + 1, size);
+            j.damaged.removeIf(at -> at >= ends[1]);
             lock.release();
             return new Scan(entries[0], j.damaged(), size - ends[1], committedAfter);
         }
