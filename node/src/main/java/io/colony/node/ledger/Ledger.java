@@ -624,11 +624,14 @@ public final class Ledger {
      * may sign the record's kind at its timestamp.
      */
     private String clientSignerProblem(DecodedRecord r, Member signer, long now) {
-        if (!membership.valid(signer, r.timestampMs())) {
-            return "forbidden: signer " + r.signerId() + " is not a member of this colony at the record's time";
-        }
         if (!membership.valid(signer, now)) {
-            return "forbidden: signer " + r.signerId() + " is no longer a member of this colony (revoked or expired)";
+            return "forbidden: signer " + r.signerId() + (membership.everAdmitted(signer)
+                    ? " is no longer a member of this colony (revoked or expired)" : " is not a member of this colony");
+        }
+        if (!membership.valid(signer, r.timestampMs())) {
+            return "forbidden: signer " + r.signerId() + " is not a member of this colony at the record's time"
+                    + " (not admitted yet, expired, or revoked then or less than " + Membership.REVOKE_LEAD_MS / 1000
+                    + " s later)";
         }
         if (!membership.may(signer, r.kind(), r.timestampMs())) {
             return "forbidden: a member with role " + Membership.roleName(membership.roleAt(signer, r.timestampMs()))
@@ -724,8 +727,9 @@ public final class Ledger {
         IdKey rid = IdKey.of(r.id());
         membershipXorHigh ^= rid.a();
         membershipXorLow ^= rid.b();
+        long from = r.timestampMs() - (r.kind() == RecordKind.REVOKE ? Membership.REVOKE_LEAD_MS : 0);
         for (Proc p : List.copyOf(procs.values())) {
-            if (p.lastTs >= r.timestampMs()) {
+            if (p.lastTs >= from) {
                 refold(p, batch);
             }
         }

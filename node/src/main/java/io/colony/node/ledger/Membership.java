@@ -51,7 +51,19 @@ final class Membership {
         return members.get(IdKey.of(key));
     }
 
-    /** True if {@code m} may sign at {@code ts}. */
+    /**
+     * How long before its timestamp a Revoke already takes effect: {@value} ms, the window within which
+     * a node takes a client's record ({@link Ledger#CLIENT_WINDOW_MS}). A revoked key's holder can stamp
+     * a record up to that long before the revocation and have a node that has not learnt of it yet
+     * accept it; such records count nowhere. A record stamped earlier was taken by a node before the
+     * revocation was signed (within the window of that node's clock), so it is history.
+     */
+    static final long REVOKE_LEAD_MS = Ledger.CLIENT_WINDOW_MS;
+
+    /**
+     * True if {@code m} may sign at {@code ts}: admitted then, not expired, and not revoked at or within
+     * {@link #REVOKE_LEAD_MS} after {@code ts}.
+     */
     boolean valid(Member m, long ts) {
         if (m == owner) {
             return true;
@@ -62,7 +74,10 @@ final class Membership {
         long[] last = null;
         for (long[] e : m.events) {
             if (e[0] > ts) {
-                break;
+                if (e[3] == 0 && e[0] - ts <= REVOKE_LEAD_MS) {
+                    return false;
+                }
+                continue;
             }
             last = e;
         }
@@ -119,6 +134,22 @@ final class Membership {
         }
         Role r = Role.forNumber(role);
         return r == null || r == Role.ROLE_UNSPECIFIED ? "unspecified" : r.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** True if an Admit of {@code m} is known (whatever its time), or {@code m} is the owner. */
+    boolean everAdmitted(Member m) {
+        if (m == owner) {
+            return true;
+        }
+        if (m == null) {
+            return false;
+        }
+        for (long[] e : m.events) {
+            if (e[3] == 1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Adds an owner-signed Admit or Revoke (the caller checked the signer). */

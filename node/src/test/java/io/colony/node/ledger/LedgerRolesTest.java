@@ -48,13 +48,15 @@ class LedgerRolesTest {
     private byte[] p4;
     private byte[] p5;
     private byte[] p6;
+    private byte[] p7;
+    private byte[] p8;
 
     private List<SignedRecord> scenario() {
         List<SignedRecord> rs = new ArrayList<>();
         rs.add(o.admit(T0, u.publicKey(), Role.USER, "u", 0));
         rs.add(o.admit(T0, x.publicKey(), Role.EXECUTOR, "x", 0));
         rs.add(o.admit(T0, n.publicKey(), Role.NODE, "n", 0));
-        rs.add(o.admit(T0, k.publicKey(), Role.NODE, "k", 0));
+        rs.add(o.admit(T0 - 10_000, k.publicKey(), Role.NODE, "k", 0));
         rs.add(o.revoke(T0 + 30_000, k.publicKey(), "stolen"));
         rs.add(o.admit(T0, turncoat.publicKey(), Role.NODE, "t", 0));
         rs.add(o.admit(T0 + 5_000, turncoat.publicKey(), Role.USER, "t", 0)); // a user from then on
@@ -91,6 +93,14 @@ class LedgerRolesTest {
         rs.add(revoked.claim(T0 + 28_600, p4, 1, "k", "cli", T0 + 38_000));
         rs.add(revoked.close(T0 + 29_000, p4, 1, true, List.of("forged"), List.of()));
         rs.add(revoked.claim(T0 + 31_000, p4, 2, "k", "cli", T0 + 40_000));
+        // its submit stamped 1 s before the revocation counts nowhere (a revocation takes effect 30 s
+        // early: only a node that did not know it yet could have taken that record); one from long before stays
+        SignedRecord s7 = revoked.submit(T0 + 29_000, spec(0));
+        p7 = Records.recordId(s7);
+        rs.add(s7);
+        SignedRecord s8 = revoked.submit(T0 - 5_000, spec(0));
+        p8 = Records.recordId(s8);
+        rs.add(s8);
 
         // a key demoted from node to user may no longer claim (the later Admit may arrive last)
         SignedRecord s5 = user.submit(T0 + 6_000, spec(0));
@@ -151,6 +161,8 @@ class LedgerRolesTest {
         ProcessView v5 = l.get(p5).orElseThrow();
         assertEquals(ProcessState.WAITING, v5.state(), "a demoted key may not claim");
         assertEquals(ProcessState.FAILED, l.get(p6).orElseThrow().state(), "its submitter, a user now, cancels");
+        assertTrue(l.get(p7).isEmpty(), "a revoked key's submit back-dated before its revocation counts nowhere");
+        assertEquals(ProcessState.WAITING, l.get(p8).orElseThrow().state(), "one from before the revocation stays");
     }
 
     @Test
