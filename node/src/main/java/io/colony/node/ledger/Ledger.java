@@ -69,9 +69,12 @@ import org.slf4j.LoggerFactory;
  * (of its latest Admit then) that may sign the record's kind ({@code Membership#may}: the roles table
  * of the README's security model); which process records a member may sign beyond its role (only the
  * holder of an attempt renews, closes or logs it; only the submitter cancels; a timeout Fail needs a
- * node, the owner or the holder) is {@code Fold}'s. A Revoke or Admit arriving late re-folds every
- * process with records at or after its timestamp: records that no longer count leave the store and are
- * held, so the revoked member's later records become no-ops. Trigger records (crons, generators) are
+ * node, the owner or the holder) is {@code Fold}'s. A Revoke takes effect
+ * {@code Membership.REVOKE_LEAD_MS} (30 s, the client window) before its timestamp, so records the
+ * revoked key back-dated into that window (which only a node not knowing the revocation yet could have
+ * taken) count nowhere. A Revoke or Admit arriving late re-folds every process with records at or after
+ * the time it takes effect: records that no longer count leave the store and are held, so the revoked
+ * member's later records become no-ops. Trigger records (crons, generators) are
  * judged by role when they arrive and not re-judged by a later membership change.
  *
  * <p><b>Workflows.</b> A SubmitWorkflow creates one process per spec; a member may be claimed only once
