@@ -246,6 +246,30 @@ class LedgerRolesTest {
     }
 
     @Test
+    void aClientRecordThatIsRefusedIsKeptNowhereAndNeverTakesEffectLater() {
+        TestColony c = new TestColony();
+        Identity stranger = Identity.generate();
+        RecordFactory s = new RecordFactory(stranger, c.colony);
+        SignedRecord submit = s.submit(c.now, spec(0));
+        Outcome o1 = c.ledger.applyClient(List.of(Records.open(submit)), c.now).outcome();
+        assertEquals(Outcome.Status.REFUSED, o1.status());
+        RecordFactory ex = c.executor("ex");
+        SignedRecord later = c.user("u").submit(c.now, spec(0));
+        byte[] pid = Records.recordId(later);
+        Outcome o2 = c.ledger.applyClient(List.of(Records.open(ex.claim(c.now, pid, 1, "ex", "cli", c.now + 5_000))),
+                c.now).outcome();
+        assertEquals(Outcome.Status.REFUSED, o2.status());
+        assertTrue(o2.reason().startsWith("no process"), o2.reason());
+        assertEquals(0, c.ledger.heldCount());
+        // a back-dated Admit of the stranger and the Submit arrive from peers afterwards
+        c.apply(c.owner.admit(T0, stranger.publicKey(), Role.USER, "s", 0));
+        c.apply(later);
+        assertTrue(c.ledger.get(Records.recordId(submit)).isEmpty());
+        assertEquals(ProcessState.WAITING, c.view(pid).state());
+        assertEquals(0, c.view(pid).attempt());
+    }
+
+    @Test
     void aSubmitWithoutA16ByteNonceIsRefusedFromAnySource() {
         TestColony c = new TestColony();
         RecordFactory someone = c.user("someone");
