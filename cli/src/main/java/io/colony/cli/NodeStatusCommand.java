@@ -20,7 +20,8 @@ final class NodeStatusCommand extends ReadCommand {
                 + (Boolean.TRUE.equals(s.get("isolated")) ? " (ISOLATED: claims nothing new)" : ""));
         out.println("Ledger:        " + s.get("ledgerProcesses") + " processes, " + s.get("heldRecords") + " records held back"
                 + (s.get("damagedJournalEntries") instanceof Number n && n.longValue() > 0 ? ", " + n
-                + " damaged journal entries skipped (stop the node and run colony node repair)" : ""));
+                + " damaged journal entries skipped (their records come back from peers; colony node repair checks a stopped"
+                + " node's data dir)" : ""));
         out.println("Processes:     " + s.get("processes"));
         Object type = s.get("executorType");
         out.println("Executor:      " + (type == null ? "none" : type + ": " + s.get("running") + " running, "
