@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 /** {@code colony node ...}: run and inspect nodes. */
 @Command(name = "node", description = "Start a node or show what a node says about itself.",
         subcommands = {NodeCommand.Start.class, NodeCommand.Info.class, NodeCommand.Peers.class, NodeStatusCommand.class,
-                NodeConfigCommand.class, NodeCdsCommand.class})
+                NodeConfigCommand.class, NodeCdsCommand.class, NodeRepairCommand.class})
 final class NodeCommand {
 
     private NodeCommand() {

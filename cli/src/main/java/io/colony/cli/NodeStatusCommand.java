@@ -21,7 +21,10 @@ final class NodeStatusCommand extends ReadCommand {
         }
         out.println("Peers:         " + s.get("peers") + " connected, " + s.get("knownPeers") + " known"
                 + (Boolean.TRUE.equals(s.get("isolated")) ? " (ISOLATED: claims nothing new)" : ""));
-        out.println("Ledger:        " + s.get("ledgerProcesses") + " processes, " + s.get("heldRecords") + " records held back");
+        out.println("Ledger:        " + s.get("ledgerProcesses") + " processes, " + s.get("heldRecords") + " records held back"
+                + (s.get("damagedJournalEntries") instanceof Number n && n.longValue() > 0 ? ", " + n
+                + " damaged journal entries skipped (their records come back from peers; colony node repair checks a stopped"
+                + " node's data dir)" : ""));
         out.println("Processes:     " + s.get("processes"));
         Object type = s.get("executorType");
         out.println("Executor:      " + (type == null ? "none" : type + ": " + s.get("running") + " running, "

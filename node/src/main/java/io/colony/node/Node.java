@@ -414,7 +414,7 @@ public final class Node implements ColonyService, AutoCloseable {
         }
         ApplyResult result;
         try {
-            result = applyVerified(batch.stream().map(Pending::record).toList(), NodeMetrics.Source.CLIENT);
+            result = applyVerified(batch.stream().map(Pending::record).toList(), NodeMetrics.Source.CLIENT, true);
         } catch (RuntimeException e) {
             batch.forEach(b -> b.reply().completeExceptionally(e));
             return;
@@ -596,6 +596,7 @@ public final class Node implements ColonyService, AutoCloseable {
             m.put("claimChecksAnswered", network == null ? 0 : network.claimChecksAnswered());
             m.put("ledgerProcesses", ledger.size());
             m.put("heldRecords", ledger.heldCount());
+            m.put("damagedJournalEntries", ledger.damagedEntries());
             Map<String, Long> counts = new LinkedHashMap<>();
             ledger.counts().forEach((k, v) -> counts.put(k.name(), v));
             m.put("processes", counts);
@@ -738,8 +739,14 @@ public final class Node implements ColonyService, AutoCloseable {
     }
 
     private ApplyResult applyVerified(List<DecodedRecord> records, NodeMetrics.Source source) {
+        return applyVerified(records, source, false);
+    }
+
+    /** With {@code client}, under the ledger's rules for records posted to the API (never held). */
+    private ApplyResult applyVerified(List<DecodedRecord> records, NodeMetrics.Source source, boolean client) {
         long t0 = System.nanoTime();
-        ApplyResult r = ledger.applyVerified(records, System.currentTimeMillis());
+        ApplyResult r = client ? ledger.applyClient(records, System.currentTimeMillis())
+                : ledger.applyVerified(records, System.currentTimeMillis());
         metrics.applied(source, (int) r.outcomes().stream().filter(o -> o.status() == Outcome.Status.REFUSED).count(),
                 System.nanoTime() - t0);
         List<SignedRecord> fresh = new ArrayList<>();
@@ -851,6 +858,12 @@ public final class Node implements ColonyService, AutoCloseable {
     }
 
     private static ApiError refused(String reason) {
+        if (reason.startsWith("forbidden: ")) {
+            return ApiError.forbidden(reason.substring("forbidden: ".length()));
+        }
+        if (reason.startsWith("no process ")) {
+            return ApiError.notFound(reason);
+        }
         if (reason.contains("signature")) {
             return ApiError.unauthorized(reason);
         }

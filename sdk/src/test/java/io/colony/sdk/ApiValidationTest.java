@@ -148,7 +148,9 @@ class ApiValidationTest {
         expect(404, "GET", "/api/v1/processes/" + "ab".repeat(32), (String) null);
         expect(404, "GET", "/api/v1/processes/" + "ab".repeat(32) + "/logs", (String) null);
         assertEquals("id", expect(400, "GET", "/api/v1/processes/xyz", (String) null).get("field").asText());
-        SignedRecord close = user.close(System.currentTimeMillis(), new byte[32], 1, true, java.util.List.of(), java.util.List.of());
+        // signed by a key whose role may close (the node's): the unknown process is what is wrong
+        RecordFactory node = new RecordFactory(colony.dev.node(), colony.dev.owner().publicKey());
+        SignedRecord close = node.close(System.currentTimeMillis(), new byte[32], 1, true, java.util.List.of(), java.util.List.of());
         expect(404, "POST", "/api/v1/processes/" + "00".repeat(32) + "/close", wire(close));
     }
 

@@ -165,7 +165,7 @@ class WorkflowAndEventsTest {
                 .admit(other.memberId(), Role.USER, "other");
         ColonyClient stranger = ColonyClient.connect("127.0.0.1", colony.node.apiPort(), other);
         ProcessView p = client.submit(FunctionSpec.of("nobody-runs-this", "true"));
-        assertThrows(ColonyException.ConflictException.class, () -> stranger.cancel(p.id(), "mine now"));
+        assertThrows(ColonyException.AccessDeniedException.class, () -> stranger.cancel(p.id(), "mine now"));
         assertEquals(ProcessState.WAITING, client.get(p.id()).state());
         ProcessView byOwner = ColonyClient.connect("127.0.0.1", colony.node.apiPort(), colony.dev.owner())
                 .cancel(p.id(), "owner says so");

@@ -225,6 +225,12 @@ public final class SimNode {
         return r;
     }
 
+    /** Stores and publishes a record a client signed (e.g. the owner), as the node's API does. */
+    SignedRecord post(SignedRecord r) {
+        applyLocal(List.of(Records.open(r)));
+        return r;
+    }
+
     /** Feeds records as if a peer had sent them during sync (the ledger checks everything). */
     List<byte[]> ingestFromPeer(List<SignedRecord> records, String fromPeer) {
         return source.ingest(records, fromPeer);

@@ -288,8 +288,10 @@ public final class Simulation {
             SimNode n = randomUpNode();
             FunctionSpec spec = SpecCodec.parse("{\"conditions\":{\"executortype\":\"" + EXECUTOR_TYPE
                     + "\"},\"funcname\":\"tick\",\"maxretries\":" + config.maxRetries() + "}");
-            SignedRecord add = n.create(TriggerRecords.cron(colonyId, n.localNow(), "sim", List.of(spec),
-                    "*/" + cronEverySec + " * * * * *", java.util.Arrays.copyOf(seedBytes("cron"), Records.NONCE_BYTES)));
+            // signed by the owner (a node's key may not add crons), posted to node n
+            SignedRecord add = n.post(Records.sign(owner, TriggerRecords.cron(colonyId, n.localNow(), "sim",
+                    List.of(spec), "*/" + cronEverySec + " * * * * *",
+                    java.util.Arrays.copyOf(seedBytes("cron"), Records.NONCE_BYTES))));
             cronId = Records.recordId(add);
             cronAddedAt = Records.decode(add).timestampMs();
             trace.add(scheduler.now(), n.name() + " adds a cron every " + cronEverySec + " s");

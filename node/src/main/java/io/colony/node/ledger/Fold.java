@@ -10,6 +10,7 @@ import io.colony.protocol.pb.Close;
 import io.colony.protocol.pb.Fail;
 import io.colony.protocol.pb.FunctionSpec;
 import io.colony.protocol.pb.Renew;
+import io.colony.protocol.pb.Role;
 import java.util.Map;
 
 /**
@@ -61,6 +62,10 @@ final class Fold {
         if (!membership.valid(signer, ts)) {
             return "ignored: signer is not a member at this time";
         }
+        if (!membership.may(signer, r.kind(), ts)) {
+            return "ignored: role " + Membership.roleName(membership.roleAt(signer, ts)) + " may not sign "
+                    + kindName(r.kind()) + " records";
+        }
         if (p.state == null) {
             return switch (r.kind()) {
                 case SUBMIT -> submit(p, r.record().getSubmit().getSpec(), submitter(r, signer), ts);
@@ -80,6 +85,10 @@ final class Fold {
             case CANCEL -> cancel(p, r.record().getCancel(), signer, ts, sink);
             default -> "ignored: duplicate submit";
         };
+    }
+
+    static String kindName(RecordKind kind) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 
     /**
@@ -247,6 +256,11 @@ final class Fold {
         }
         if (isRelease(p, f, signer, ts)) {
             return release(p, ts);
+        }
+        boolean holder = p.state == ProcessState.RUNNING && signer == p.executor;
+        if (!holder && membership.roleAt(signer, ts) != Role.NODE_VALUE
+                && membership.roleAt(signer, ts) != Membership.OWNER_ROLE) {
+            return "ignored: only a node, the owner or the attempt's executor may fail it";
         }
         if (p.state == ProcessState.WAITING) {
             if (p.maxWaitMs <= 0 || ts < p.waitingSince + p.maxWaitMs) {

@@ -40,19 +40,42 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>What is refused</b> (not kept): records of another colony, records stamped more than
  * {@link LedgerConfig#maxFutureSkewMs()} after {@code now} (sync offers them again later), bad
- * signatures, Admit/Revoke not signed by the owner, process records beyond
+ * signatures, Admit/Revoke not signed by the owner, a Submit or SubmitWorkflow without a nonce of
+ * {@link Records#NONCE_BYTES} bytes, process records beyond
  * {@link LedgerConfig#maxRecordsPerProcess()} (renewals counted apart, up to
  * {@link #MAX_RENEWALS_PER_PROCESS}), log records older than dropped log lines.
  *
- * <p><b>What is held</b> (in memory, bounded by {@link LedgerConfig#maxHeldRecords()}, not durable): records
- * whose process's Submit is unknown, and records whose signer is not a member at the record's timestamp
- * as far as we know yet (an Admit may arrive later during sync). Held records are retried when the Submit
- * or any Admit/Revoke arrives; the oldest are dropped when the buffer is full.
+ * <p><b>Client records</b> ({@link #applyClient}: what a client posted to this node's API) are judged
+ * strictly, because this node is the one that vouches for them to the colony: refused (and kept nowhere,
+ * never held) if stamped more than {@link #CLIENT_WINDOW_MS} from {@code now} either way, if the signer
+ * is not a valid member both at the record's timestamp and at {@code now} (so a revoked or expired key
+ * cannot back-date a record before its revocation), if the signer's role at the timestamp may not sign
+ * the record's kind, or if the record names a process this ledger does not know.
  *
- * <p><b>Membership.</b> The colony id is the owner's public key. A record counts only if its signer is
- * the owner or admitted, not expired and not revoked at the record's timestamp. A Revoke arriving late
- * re-folds every process with records at or after its timestamp, so the revoked member's later records
- * become no-ops.
+ * <p><b>Records from peers</b> ({@link #applyVerified}, gossip and sync) are history: they are taken
+ * whatever their age (at most {@code maxFutureSkewMs} ahead) and judged at their own timestamp, since
+ * the member node that accepted one at its API checked its time then. What cannot be judged yet is
+ * held (below); a record valid at its timestamp stays valid after a later Revoke. Every node thus keeps
+ * the same set of records and folds it to the same state, whatever the order and path they arrive by.
+ *
+ * <p><b>What is held</b> (in memory, bounded by {@link LedgerConfig#maxHeldRecords()}, not durable; records
+ * from peers only): records whose process's Submit is unknown, and records whose signer is not a member
+ * at the record's timestamp, or whose role then may not sign the record, as far as we know yet (an Admit
+ * may arrive later during sync). Held records are retried when the Submit or any Admit/Revoke arrives;
+ * the oldest are dropped when the buffer is full.
+ *
+ * <p><b>Membership and roles.</b> The colony id is the owner's public key. A record counts only if its
+ * signer is the owner or admitted, not expired and not revoked at the record's timestamp, with a role
+ * (of its latest Admit then) that may sign the record's kind ({@code Membership#may}: the roles table
+ * of the README's security model); which process records a member may sign beyond its role (only the
+ * holder of an attempt renews, closes or logs it; only the submitter cancels; a timeout Fail needs a
+ * node, the owner or the holder) is {@code Fold}'s. A Revoke takes effect
+ * {@code Membership.REVOKE_LEAD_MS} (30 s, the client window) before its timestamp, so records the
+ * revoked key back-dated into that window (which only a node not knowing the revocation yet could have
+ * taken) count nowhere. A Revoke or Admit arriving late re-folds every process with records at or after
+ * the time it takes effect: records that no longer count leave the store and are held, so the revoked
+ * member's later records become no-ops. Trigger records (crons, generators) are
+ * judged by role when they arrive and not re-judged by a later membership change.
  *
  * <p><b>Workflows.</b> A SubmitWorkflow creates one process per spec; a member may be claimed only once
  * every dependency succeeded at or before the claim's timestamp. When a process's outcome changes, its
@@ -83,6 +106,11 @@ public final class Ledger {
      */
     public static final int MAX_RENEWALS_PER_PROCESS = 65_536;
     private static final byte[] MEMBERSHIP_ID = new byte[Ids.ID_BYTES];
+    /**
+     * How far (either way) from the receiving node's clock the timestamp of a record posted by a
+     * client may be: {@value} ms.
+     */
+    public static final long CLIENT_WINDOW_MS = 30_000;
 
     private final byte[] colony;
     private final LedgerConfig config;
@@ -162,10 +190,25 @@ public final class Ledger {
      * with a stored outcome is durable.
      */
     public ApplyResult applyVerified(List<DecodedRecord> records, long nowMs) {
+        return applyVerified(records, nowMs, false);
+    }
+
+    /**
+     * Applies records that a client posted to this node (verified by the caller) under the stricter
+     * client rules (see the class comment): a record stamped more than {@link #CLIENT_WINDOW_MS} from
+     * {@code nowMs}, whose signer is not a valid member both at its timestamp and at {@code nowMs},
+     * whose signer's role may not sign its kind, or that names an unknown process, is refused and
+     * kept nowhere (never held). Commits once, like {@link #applyVerified(List, long)}.
+     */
+    public ApplyResult applyClient(List<DecodedRecord> records, long nowMs) {
+        return applyVerified(records, nowMs, true);
+    }
+
+    private ApplyResult applyVerified(List<DecodedRecord> records, long nowMs, boolean client) {
         Batch batch = new Batch();
         List<Outcome> outcomes = new ArrayList<>(records.size());
         for (DecodedRecord r : records) {
-            outcomes.add(ingest(r, nowMs, batch));
+            outcomes.add(ingest(r, nowMs, batch, client));
         }
         store.commit();
         return new ApplyResult(outcomes, batch.changes());
@@ -416,6 +459,11 @@ public final class Ledger {
         return held.size();
     }
 
+    /** Damaged journal entries of the store found so far (their records were skipped). */
+    public long damagedEntries() {
+        return store.damagedEntries();
+    }
+
     /** The stored non-log records of a process in fold order (empty if unknown). */
     public List<SignedRecord> records(byte[] processId) {
         return procs.containsKey(IdKey.of(processId)) ? store.byProcess(processId) : List.of();
@@ -576,16 +624,25 @@ public final class Ledger {
 
     // ------------------------------------------------------------------ ingest
 
-    private Outcome ingest(DecodedRecord r, long now, Batch batch) {
+    private Outcome ingest(DecodedRecord r, long now, Batch batch, boolean client) {
         String rid = r.idText();
         if (!Arrays.equals(r.record().getColony().toByteArray(), colony)) {
             return refused(rid, "record of another colony");
+        }
+        if (client && Math.abs(r.timestampMs() - now) > CLIENT_WINDOW_MS) {
+            return refused(rid, "forbidden: the record's timestamp is " + Math.abs(r.timestampMs() - now) / 1000
+                    + " s " + (r.timestampMs() < now ? "behind" : "ahead of") + " this node's clock; a record"
+                    + " posted to a node must be stamped within " + CLIENT_WINDOW_MS / 1000 + " s of its clock");
         }
         if (r.timestampMs() > now + config.maxFutureSkewMs()) {
             return refused(rid, "timestamp more than " + config.maxFutureSkewMs() + " ms in the future");
         }
         if (store.contains(r.id())) {
             return new Outcome(rid, Outcome.Status.DUPLICATE, "");
+        }
+        if ((r.kind() == RecordKind.SUBMIT || r.kind() == RecordKind.SUBMIT_WORKFLOW) && !hasNonce(r)) {
+            return refused(rid, "a " + Fold.kindName(r.kind()) + " record needs a nonce of " + Records.NONCE_BYTES
+                    + " random bytes");
         }
         if (r.kind().isMembership()) {
             if (!isOwner(r.signer())) {
@@ -594,9 +651,16 @@ public final class Ledger {
             return ingestMembership(r, now, batch);
         }
         Member signer = membership.find(r.signer());
-        if (!membership.valid(signer, r.timestampMs())) {
+        if (client) {
+            String why = clientSignerProblem(r, signer, now);
+            if (why != null) {
+                return refused(rid, why);
+            }
+        } else if (!membership.may(signer, r.kind(), r.timestampMs())) {
             held.holdStranger(r);
-            return new Outcome(rid, Outcome.Status.HELD, "signer is not a member at the record's time (yet)");
+            return new Outcome(rid, Outcome.Status.HELD, membership.valid(signer, r.timestampMs())
+                    ? "signer's role may not sign this record (as far as known yet)"
+                    : "signer is not a member at the record's time (yet)");
         }
         if (r.kind() == RecordKind.SUBMIT || r.kind() == RecordKind.SUBMIT_WORKFLOW) {
             return ingestSubmit(r, signer, now, batch);
@@ -609,8 +673,17 @@ public final class Ledger {
         IdKey pid = IdKey.of(r.processId());
         Proc p = procs.get(pid);
         if (p == null || p.state == null) {
+            if (client) {
+                return refused(rid, "no process " + Hex.encode(r.processId()));
+            }
             held.holdOrphan(pid, r);
             return new Outcome(rid, Outcome.Status.HELD, "process not known yet");
+        }
+        if (client) {
+            String why = clientRelationProblem(r, signer, p);
+            if (why != null) {
+                return refused(rid, why);
+            }
         }
         if (r.kind() == RecordKind.LOG) {
             return ingestLog(p, r);
@@ -632,6 +705,59 @@ public final class Ledger {
             refold(p, batch);
         }
         return accepted(rid);
+    }
+
+    /**
+     * Why a client's record may not be taken from this signer (a message starting with "forbidden:"),
+     * or null: the signer must be a valid member at the record's timestamp and now, with a role that
+     * may sign the record's kind at its timestamp.
+     */
+    private String clientSignerProblem(DecodedRecord r, Member signer, long now) {
+        if (!membership.valid(signer, now)) {
+            return "forbidden: signer " + r.signerId() + (membership.everAdmitted(signer)
+                    ? " is no longer a member of this colony (revoked or expired)" : " is not a member of this colony");
+        }
+        if (!membership.valid(signer, r.timestampMs())) {
+            return "forbidden: signer " + r.signerId() + " is not a member of this colony at the record's time"
+                    + " (not admitted yet, expired, or revoked then or less than " + Membership.REVOKE_LEAD_MS / 1000
+                    + " s later)";
+        }
+        if (!membership.may(signer, r.kind(), r.timestampMs())) {
+            return "forbidden: a member with role " + Membership.roleName(membership.roleAt(signer, r.timestampMs()))
+                    + " may not sign " + Fold.kindName(r.kind()) + " records";
+        }
+        return null;
+    }
+
+    /**
+     * Why a client's process record breaks a rule that depends on the process as it stands (the client's
+     * record is the newest: it is judged against the current state), or null: only the submitter or the
+     * owner cancels; only the executor holding the running attempt renews, closes or logs it; an
+     * executor fails only the attempt it holds. A record for another attempt is left to the fold (a
+     * no-op there, a conflict at the API).
+     */
+    private String clientRelationProblem(DecodedRecord r, Member signer, Proc p) {
+        String process = Hex.encode(p.id.bytes());
+        if (r.kind() == RecordKind.CANCEL) {
+            return signer == p.submitter || signer == membership.owner() ? null
+                    : "forbidden: only the submitter of process " + process + " or the colony owner may cancel it";
+        }
+        boolean running = p.state == ProcessState.RUNNING && r.attempt() == p.attempt;
+        if (r.kind() == RecordKind.RENEW || r.kind() == RecordKind.CLOSE || r.kind() == RecordKind.LOG) {
+            return !running || signer == p.executor ? null : "forbidden: only the executor holding attempt "
+                    + p.attempt + " of process " + process + " may sign " + Fold.kindName(r.kind()) + " records for it";
+        }
+        if (r.kind() == RecordKind.FAIL && membership.roleAt(signer, r.timestampMs()) == io.colony.protocol.pb.Role.EXECUTOR_VALUE
+                && !(running && signer == p.executor)) {
+            return "forbidden: an executor may fail only the attempt it holds";
+        }
+        return null;
+    }
+
+    private static boolean hasNonce(DecodedRecord r) {
+        int n = r.kind() == RecordKind.SUBMIT ? r.record().getSubmit().getNonce().size()
+                : r.record().getWorkflow().getNonce().size();
+        return n == Records.NONCE_BYTES;
     }
 
     private Outcome ingestSubmit(DecodedRecord r, Member signer, long now, Batch batch) {
@@ -657,7 +783,7 @@ public final class Ledger {
         }
         for (Proc p : created) {
             for (DecodedRecord o : held.releaseOrphans(p.id)) {
-                ingest(o, now, batch);
+                ingest(o, now, batch, false);
             }
         }
         return accepted(r.idText());
@@ -691,13 +817,14 @@ public final class Ledger {
         IdKey rid = IdKey.of(r.id());
         membershipXorHigh ^= rid.a();
         membershipXorLow ^= rid.b();
+        long from = r.timestampMs() - (r.kind() == RecordKind.REVOKE ? Membership.REVOKE_LEAD_MS : 0);
         for (Proc p : List.copyOf(procs.values())) {
-            if (p.lastTs >= r.timestampMs()) {
+            if (p.lastTs >= from) {
                 refold(p, batch);
             }
         }
         for (DecodedRecord s : held.releaseStrangers()) {
-            ingest(s, now, batch);
+            ingest(s, now, batch, false);
         }
         return accepted(r.idText());
     }
@@ -778,7 +905,7 @@ public final class Ledger {
         for (SignedRecord s : store.byProcess(p.id.bytes())) {
             DecodedRecord d = Records.decode(s);
             Member signer = membership.find(d.signer());
-            if (!membership.valid(signer, d.timestampMs())) {
+            if (!membership.may(signer, d.kind(), d.timestampMs())) {
                 unstore(d);
                 held.holdStranger(d);
                 continue;

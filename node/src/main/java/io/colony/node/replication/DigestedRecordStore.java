@@ -103,6 +103,11 @@ public final class DigestedRecordStore implements RecordStore {
     }
 
     @Override
+    public long damagedEntries() {
+        return delegate.damagedEntries();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

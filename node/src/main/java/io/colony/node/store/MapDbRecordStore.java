@@ -152,9 +152,15 @@ public final class MapDbRecordStore extends IndexedRecordStore {
                 LOG.info("record store {}: {} journal entries replayed", dbFile, replayed[0]);
             }
         });
+        for (long at : journal.damaged()) {
+            LOG.warn("record store {}: the journal entry at offset {} is damaged (its checksum fails): skipped, the"
+                    + " entries after it are kept (peers give the record back by sync; colony node repair checks"
+                    + " the store)", dbFile, at);
+        }
         if (journal.savedTail() != null) {
             LOG.error("record store {}: the journal has a damaged entry with committed records after it; those {}"
-                    + " bytes are kept in {} and the node goes on without them (peers give them back by sync)",
+                    + " bytes are kept in {} and the node goes on without them (peers give them back by sync; or stop"
+                    + " the node and run colony node repair to re-import them)",
                     dbFile, cut, journal.savedTail());
         } else if (cut > 0) {
             LOG.info("record store {}: cut {} bytes of uncommitted journal tail", dbFile, cut);
@@ -228,7 +234,12 @@ public final class MapDbRecordStore extends IndexedRecordStore {
         } else if (e.type() == RecordJournal.DELETE) {
             Long at = offsets.remove(e.payload());
             if (at != null) {
-                indexKeys(Records.decode(parse(journal.payloadAt(at))), false);
+                byte[] payload = journal.payloadOrNull(at);
+                if (payload != null) {
+                    indexKeys(Records.decode(parse(payload)), false);
+                } else {
+                    count--; // its index keys stay behind; they name no record any more
+                }
             }
         }
     }
@@ -334,8 +345,42 @@ public final class MapDbRecordStore extends IndexedRecordStore {
 
     @Override
     public Optional<SignedRecord> get(byte[] recordId) {
-        Long at = offsets.get(recordId);
-        return at == null ? Optional.empty() : Optional.of(parse(journal.payloadAt(at)));
+        return Optional.ofNullable(load(recordId));
+    }
+
+    /**
+     * The record in the journal entry at {@code at} (record {@code recordId}, or null if unknown), or
+     * null if the entry is damaged: the record is then dropped from the index (its peers give it back
+     * by sync) and a warning names the offset.
+     */
+    private SignedRecord readOrDrop(byte[] recordId, long at) {
+        byte[] payload = journal.payloadOrNull(at);
+        if (payload != null) {
+            try {
+                return SignedRecord.parseFrom(payload);
+            } catch (InvalidProtocolBufferException e) {
+                // a valid checksum over bytes that are no record: treated as damage too
+            }
+        }
+        LOG.warn("record store {}: the journal entry at offset {} is damaged (its checksum fails): its record is"
+                + " dropped from the index (peers give it back by sync)", dbFile, at);
+        if (recordId == null) {
+            for (var e : offsets.getEntries()) {
+                if (e.getValue() == at) {
+                    recordId = e.getKey();
+                    break;
+                }
+            }
+        }
+        if (recordId != null && offsets.remove(recordId) != null) {
+            count--;
+        }
+        return null;
+    }
+
+    @Override
+    public long damagedEntries() {
+        return journal.damaged().size();
     }
 
     @Override
@@ -356,7 +401,10 @@ public final class MapDbRecordStore extends IndexedRecordStore {
         }
         Arrays.sort(all, 0, n);
         for (int i = 0; i < n; i++) {
-            action.accept(parse(journal.payloadAt(all[i])));
+            SignedRecord r = readOrDrop(null, all[i]);
+            if (r != null) {
+                action.accept(r);
+            }
         }
     }
 
@@ -377,7 +425,7 @@ public final class MapDbRecordStore extends IndexedRecordStore {
     @Override
     SignedRecord load(byte[] recordId) {
         Long at = offsets.get(recordId);
-        return at == null ? null : parse(journal.payloadAt(at));
+        return at == null ? null : readOrDrop(recordId, at);
     }
 
     @Override

@@ -67,6 +67,11 @@ public interface RecordStore extends AutoCloseable {
     /** Number of stored records. */
     long count();
 
+    /** Damaged journal entries found (skipped at open or when read); 0 for stores without a journal. */
+    default long damagedEntries() {
+        return 0;
+    }
+
     /** Closes the store; staged writes not committed are lost. */
     @Override
     void close();

@@ -82,13 +82,13 @@ class LedgerDeterminismTest {
         rs.add(user.cancel(T0 + 900, w2d.processIds().get(0), "never mind"));
         rs.add(ex1.close(T0 + 950, w2d.processIds().get(0), 1, true, List.of(), List.of())); // too late
 
-        // e2 is revoked at T0 + 30_000; its later records do not count
-        rs.add(o.revoke(T0 + 30_000, e2.publicKey(), "left"));
-        SignedRecord s3 = user.submit(T0 + 29_000, spec(0));
+        // e2 is revoked at T0 + 50_000; its later records do not count (nor those of the 30 s before)
+        rs.add(o.revoke(T0 + 50_000, e2.publicKey(), "left"));
+        SignedRecord s3 = user.submit(T0 + 49_000, spec(0));
         byte[] p3 = Records.recordId(s3);
         rs.add(s3);
-        rs.add(ex2.claim(T0 + 30_001, p3, 1, "e2", "cli", T0 + 40_000));
-        rs.add(ex1.claim(T0 + 30_002, p3, 1, "e1", "cli", T0 + 40_000));
+        rs.add(ex2.claim(T0 + 50_001, p3, 1, "e2", "cli", T0 + 60_000));
+        rs.add(ex1.claim(T0 + 50_002, p3, 1, "e1", "cli", T0 + 60_000));
         return rs;
     }
 

@@ -49,7 +49,7 @@ class LedgerMembershipTest {
 
     @Test
     void lateRevokeUndoesLaterRecords() {
-        RecordFactory user = c.member("user");
+        RecordFactory user = c.user("user");
         RecordFactory ex = c.member("ex");
         SignedRecord sub = user.submit(T0 + 100, spec(0));
         byte[] p = Records.recordId(sub);

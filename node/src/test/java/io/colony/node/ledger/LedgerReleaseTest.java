@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** A Fail "released" by the running attempt's executor hands the process back without using a retry. */
 class LedgerReleaseTest {
     private final TestColony c = new TestColony();
-    private final RecordFactory user = c.member("user");
+    private final RecordFactory user = c.user("user");
     private final RecordFactory ex1 = c.member("ex1");
     private final RecordFactory ex2 = c.member("ex2");
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class LedgerRulesTest {
     private final TestColony c = new TestColony();
-    private final RecordFactory user = c.member("user");
+    private final RecordFactory user = c.user("user");
     private final RecordFactory ex1 = c.member("ex1");
     private final RecordFactory ex2 = c.member("ex2");
 
@@ -210,7 +210,10 @@ class LedgerRulesTest {
     @Test
     void cancelBySubmitterOrOwnerOnly() {
         byte[] p = submit(spec(0), T0 + 100);
-        c.apply(ex1.cancel(T0 + 200, p, "mine now"));
+        c.apply(ex1.cancel(T0 + 200, p, "mine now")); // a node's key may not cancel (roles)
+        assertEquals(WAITING, c.view(p).state());
+        RecordFactory other = c.user("other");
+        c.apply(other.cancel(T0 + 250, p, "mine now"));
         assertTrue(lastDetail(p).contains("only the submitter"));
         c.apply(user.cancel(T0 + 300, p, "changed my mind"));
         ProcessView v = c.view(p);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** Workflow rules beyond dependencies (failure propagation, cycles) and resource conditions. */
 class LedgerWorkflowTest {
     private final TestColony c = new TestColony();
-    private final RecordFactory user = c.member("user");
+    private final RecordFactory user = c.user("user");
     private final RecordFactory ex1 = c.member("ex1");
 
     private static FunctionSpec step(String name, String... deps) {

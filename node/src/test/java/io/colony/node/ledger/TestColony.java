@@ -38,6 +38,20 @@ final class TestColony {
         return new RecordFactory(id, colony);
     }
 
+    /** A new member admitted at T0 with role USER (submits, cancels, crons and generators). */
+    RecordFactory user(String name) {
+        Identity id = Identity.generate();
+        apply(owner.admit(T0, id.publicKey(), Role.USER, name, 0));
+        return new RecordFactory(id, colony);
+    }
+
+    /** A new member admitted at T0 with role EXECUTOR. */
+    RecordFactory executor(String name) {
+        Identity id = Identity.generate();
+        apply(owner.admit(T0, id.publicKey(), Role.EXECUTOR, name, 0));
+        return new RecordFactory(id, colony);
+    }
+
     Outcome apply(SignedRecord r) {
         return ledger.apply(r, now).outcome();
     }

@@ -224,7 +224,7 @@ class MapDbRecordStoreTest {
         }
         Files.delete(dir.resolve("d.db.checkpoint")); // rebuild from the journal
         byte[] bytes = Files.readAllBytes(journal);
-        bytes[(int) damageAt + 20] ^= 0x55; // bit rot inside the first later record
+        bytes[(int) damageAt + 1] ^= 0x55; // bit rot in the length of the first later record: the rest is unreachable
         Files.write(journal, bytes);
         try (MapDbRecordStore s = MapDbRecordStore.open(file)) {
             assertEquals(first.size(), s.count());
@@ -239,6 +239,100 @@ class MapDbRecordStoreTest {
         }
         try (var files = Files.list(dir)) {
             assertEquals(1, files.filter(p -> p.getFileName().toString().contains("damaged")).count());
+        }
+    }
+
+    /** Offsets of the PUT entries of a journal file, in order. */
+    private static List<Integer> putOffsets(byte[] journal) {
+        List<Integer> out = new ArrayList<>();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(journal);
+        int pos = (int) RecordJournal.START;
+        while (pos + 9 <= journal.length) {
+            int len = b.getInt(pos);
+            if (journal[pos + 8] == RecordJournal.PUT) {
+                out.add(pos);
+            }
+            pos += 8 + len;
+        }
+        return out;
+    }
+
+    /** Writes {@code recs} in batches of 10 and flips one byte in the payload of record {@code victim}. */
+    private Path storeWithOneFlippedByte(String name, List<DecodedRecord> recs, int victim, boolean keepCheckpoint)
+            throws Exception {
+        Path file = dir.resolve(name);
+        try (MapDbRecordStore s = MapDbRecordStore.open(file)) {
+            for (int i = 0; i < recs.size(); i += 10) {
+                s.putAll(recs.subList(i, Math.min(recs.size(), i + 10)));
+            }
+        }
+        if (!keepCheckpoint) {
+            Files.delete(dir.resolve(name + ".checkpoint")); // the index is rebuilt from the journal
+        }
+        Path journal = dir.resolve(name + ".journal");
+        byte[] bytes = Files.readAllBytes(journal);
+        int at = putOffsets(bytes).get(victim);
+        bytes[at + 9 + 40] ^= 0x01; // one bit, inside the record (the payload), length intact
+        Files.write(journal, bytes);
+        return file;
+    }
+
+    private static void assertLostExactly(MapDbRecordStore s, List<DecodedRecord> recs, int victim) {
+        List<SignedRecord> all = new ArrayList<>();
+        s.forEach(all::add);
+        assertEquals(recs.size() - 1, all.size());
+        for (int i = 0; i < recs.size(); i++) {
+            if (i == victim) {
+                assertTrue(s.get(recs.get(i).id()).isEmpty());
+            } else {
+                assertEquals(recs.get(i).signed(), s.get(recs.get(i).id()).orElseThrow(), "record " + i);
+            }
+        }
+        assertEquals(recs.size() - 1, s.count());
+        assertEquals(1, s.damagedEntries());
+    }
+
+    @Test
+    void aByteFlippedInAnEntryLosesExactlyThatEntryWhenTheIndexIsRebuilt() throws Exception {
+        List<DecodedRecord> recs = someRecords(60);
+        Path file = storeWithOneFlippedByte("f.db", recs, 25, false);
+        try (MapDbRecordStore s = MapDbRecordStore.open(file)) {
+            assertLostExactly(s, recs, 25);
+            // the store goes on: a peer gives the record back, new records are kept
+            s.putAll(List.of(recs.get(25), d(f.submit(5_000, FunctionSpec.of("cli", "after")))));
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.filter(p -> p.getFileName().toString().contains("damaged")).count(),
+                    "nothing is moved aside");
+        }
+        Files.delete(dir.resolve("f.db.checkpoint"));
+        try (MapDbRecordStore s = MapDbRecordStore.open(file)) {
+            assertEquals(recs.size() + 1, s.count());
+            assertEquals(recs.get(25).signed(), s.get(recs.get(25).id()).orElseThrow());
+        }
+    }
+
+    @Test
+    void aByteFlippedInAnEntryTheIndexCoversLosesExactlyThatEntryAndDoesNotStopTheStore() throws Exception {
+        List<DecodedRecord> recs = someRecords(60);
+        Path file = storeWithOneFlippedByte("g.db", recs, 7, true);
+        try (MapDbRecordStore s = MapDbRecordStore.open(file)) {
+            assertLostExactly(s, recs, 7);
+            assertFalse(s.contains(recs.get(7).id()), "dropped from the index: sync can bring it back");
+        }
+    }
+
+    @Test
+    void aSecondOpenOfTheSameJournalIsRefusedWhileTheFirstHoldsIt() {
+        Path file = dir.resolve("l.db");
+        try (MapDbRecordStore s = MapDbRecordStore.open(file)) {
+            s.putAll(someRecords(3));
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> MapDbRecordStore.open(file));
+            assertTrue(e.getMessage().contains("in use by a running node"), e.getMessage());
+        }
+        try (MapDbRecordStore s = MapDbRecordStore.open(file)) {
+            assertEquals(3, s.count());
         }
     }
 
