@@ -29,7 +29,8 @@ class SpecLimitsTest {
         assertEquals("maxwaittime", bad(spec("\"maxwaittime\":" + nearOverflow)).field());
         assertEquals("maxwaittime", bad(spec("\"maxwaittime\":99999999999999999999999")).field());
         assertEquals("maxexectime", bad(spec("\"maxexectime\":2592001")).field());
-        assertEquals("maxexectime", bad(spec("\"maxexectime\":-1")).field());
+        assertEquals("maxexectime", bad(spec("\"maxexectime\":-2")).field());
+        assertEquals(0, SpecCodec.parse(spec("\"maxexectime\":-1")).maxexectime(), "-1 is Colonies' 'no limit'");
         FunctionSpec ok = SpecCodec.parse(spec("\"maxexectime\":2592000,\"maxwaittime\":0"));
         assertEquals(SpecCodec.MAX_TIME_LIMIT_SECONDS, ok.maxexectime());
     }
