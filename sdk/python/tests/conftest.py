@@ -45,11 +45,11 @@ def die_with_parent():
 
 
 class DevNode:
-    def __init__(self):
+    def __init__(self, *extra):
         self.data = tempfile.mkdtemp(prefix="colony-pytest-")
         cmd = [_java(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", _jar(), "dev", "--data",
                os.path.join(self.data, "dev"), "--api-port", "0", "--p2p-port", "-1", "--lease-ms", str(LEASE_MS),
-               "--capacity", "2"]
+               "--capacity", "2", *extra]
         env = {k: v for k, v in os.environ.items() if not k.startswith("COLONY_")}
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(os.path.join(self.data, "node.log"), "w"),
                                      text=True, env=env, preexec_fn=die_with_parent)
@@ -57,7 +57,8 @@ class DevNode:
         threading.Thread(target=self._pump, daemon=True).start()
         self.exports = {}
         deadline = time.monotonic() + 120
-        while "COLONY_PRVKEY" not in self.exports:
+        wanted = ["COLONY_PRVKEY"] + (["COLONY_TLS_FINGERPRINT"] if "--api-tls" in extra else [])
+        while not all(k in self.exports for k in wanted):
             left = deadline - time.monotonic()
             if left <= 0 or self.proc.poll() is not None:
                 self.close()

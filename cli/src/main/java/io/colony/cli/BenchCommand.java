@@ -41,12 +41,15 @@ final class BenchCommand {
         int clients;
         @Option(names = "--capacity", defaultValue = "64", description = "Executor slots (default ${DEFAULT-VALUE}).")
         int capacity;
+        @Option(names = "--tls", description = "Serve the API over HTTPS (a self-signed certificate the client pins).")
+        boolean tls;
 
         @Override
         public Integer call() throws Exception {
-            LocalBench.Result r = LocalBench.run(processes, clients, capacity, progress(spec));
+            LocalBench.Result r = LocalBench.run(processes, clients, capacity, tls, progress(spec));
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("processes: %d, clients: %d, capacity: %d%n", r.processes(), r.clients(), r.capacity());
+            out.printf("processes: %d, clients: %d, capacity: %d%s%n", r.processes(), r.clients(), r.capacity(),
+                    tls ? ", API over TLS" : "");
             out.printf("submit rate:     %.0f processes/s%n", r.submitRate());
             out.printf("end-to-end rate: %.0f processes/s (%.2f s for all to reach SUCCESS)%n", r.endToEndRate(),
                     r.seconds());

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 final class ExecutorCommand {
 
     /** {@code colony executor ls [--json]}. */
-    @Command(name = "ls", description = {"List every executor colony-wide, built-in and external: node, kind, type,",
-            "name, resources, capacity, processes running, and when it was last heard from."})
+    @Command(name = "ls", description = {"List every executor colony-wide, built-in and external.",
+            "For each: node, kind, type, name, resources, capacity, processes running, and when it was last",
+            "heard from."})
     static final class Ls extends ReadCommand {
 
         @Override

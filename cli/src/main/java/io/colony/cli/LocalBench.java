@@ -43,21 +43,31 @@ final class LocalBench {
     }
 
     static Result run(int processes, int clients, int capacity, Consumer<String> progress) throws Exception {
+        return run(processes, clients, capacity, false, progress);
+    }
+
+    /** As {@link #run(int, int, int, Consumer)}; with {@code tls} the API serves HTTPS, the client pinning it. */
+    static Result run(int processes, int clients, int capacity, boolean tls, Consumer<String> progress)
+            throws Exception {
         if (processes < 1 || clients < 1 || capacity < 1) {
             throw new IllegalArgumentException("--processes, --clients and --capacity must be >= 1");
         }
         Path dir = Files.createTempDirectory("colony-bench");
         DevColony dev = DevColony.prepare(dir);
-        Node node = Node.start(dev.nodeConfig().withApi("127.0.0.1", 0).withExecutor("noop", "bench", capacity)
-                .withTick(20).withRunner(BenchSupport.NOOP_RUNNER));
+        var config = dev.nodeConfig().withApi("127.0.0.1", 0).withExecutor("noop", "bench", capacity)
+                .withTick(20).withRunner(BenchSupport.NOOP_RUNNER);
+        Node node = Node.start(tls ? config.withApiSettings(config.apiSettings().withTls(true)) : config);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             dev.admitMembers(node);
-            ColonyClient client = ColonyClient.connect("127.0.0.1", node.apiPort(), dev.user());
+            ColonyClient client = tls
+                    ? ColonyClient.connect("127.0.0.1", node.apiPort(), dev.user(),
+                            io.colony.sdk.ClientTls.pinned(node.apiTlsFingerprint()))
+                    : ColonyClient.connect("127.0.0.1", node.apiPort(), dev.user());
             FunctionSpec fs = BenchSupport.NOOP;
             client.submit(fs); // warm-up: colony id lookup, connections
             progress.accept("1 node: " + processes + " processes from " + clients + " clients, no-op executor x"
-                    + capacity);
+                    + capacity + (tls ? ", API over TLS" : ""));
             long t0 = System.nanoTime();
             List<Future<List<String>>> parts = new ArrayList<>();
             for (int c = 0; c < clients; c++) {

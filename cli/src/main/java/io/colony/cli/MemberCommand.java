@@ -112,9 +112,11 @@ final class MemberCommand {
         }
     }
 
-    @Command(name = "invite", description = {"Print a join token for a new member (a node by default).",
+    @Command(name = "invite", description = {"Print a join token for a new node, or export lines for a new user or executor.",
             "The token carries a fresh key and the owner's admission of it: it is a secret.",
             "Use it once: colony node start --data NEW_DIR --join TOKEN.",
+            "--role user|executor admits a fresh key through the node at --host/--port and prints COLONY_HOST,",
+            "COLONY_PORT, COLONY_PRVKEY and, when the node serves TLS, COLONY_TLS_FINGERPRINT for that machine.",
             "Bootstrap addresses embedded: --bootstrap, else COLONY_BOOTSTRAP, else those of the node at --host/--port."})
     static final class Invite implements Callable<Integer> {
         @Spec
@@ -145,11 +147,40 @@ final class MemberCommand {
             if (peers.isEmpty()) {
                 peers = nodeAddresses(key);
             }
+            if (r != Role.NODE) {
+                return inviteApiMember(key, r, until);
+            }
             JoinToken token = JoinToken.invite(key, r, name, now, until, peers);
             spec.commandLine().getOut().println(token.encode());
             if (peers.isEmpty()) {
                 spec.commandLine().getErr().println("colony: note: the token names no bootstrap peer; pass --bootstrap"
                         + " to 'colony node start'");
+            }
+            return 0;
+        }
+
+        /**
+         * A user or an external executor talks to a node's API, not to peers: admit a fresh key through
+         * the node at --host/--port and print what the member's machine needs, the TLS fingerprint to pin
+         * included.
+         */
+        private int inviteApiMember(Identity ownerKey, Role r, long until) {
+            Identity member = Identity.generate();
+            ColonyClient c = client.as(ownerKey);
+            NodeInfo info = c.nodeInfo();
+            c.admit(member.memberId(), r, name, until);
+            var out = spec.commandLine().getOut();
+            String what = r.name().toLowerCase(Locale.ROOT);
+            out.println("# A new " + what + " key" + (name.isEmpty() ? "" : " (" + name + ")") + " of colony "
+                    + info.colony().substring(0, 12) + "..., admitted" + (until == 0 ? "" : " until "
+                    + java.time.Instant.ofEpochMilli(until)) + ". It is a secret: paste these lines where the " + what
+                    + " runs");
+            out.println("# (COLONY_HOST must be an address of node " + info.name() + " that machine can reach).");
+            out.println("export COLONY_HOST=" + client.host);
+            out.println("export COLONY_PORT=" + client.port);
+            out.println("export COLONY_PRVKEY=" + member.privateKeyHex());
+            if (info.tlsFingerprint() != null && !info.tlsFingerprint().isEmpty()) {
+                out.println("export COLONY_TLS_FINGERPRINT=" + info.tlsFingerprint());
             }
             return 0;
         }

@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
  * {@code colony node repair}: checks a stopped node's ledger files, rebuilds the index and re-imports
  * records that recovery saved aside.
  */
-@Command(name = "repair", description = {"Check and repair the ledger of a STOPPED node's data dir:",
-        "reads the journal (entries readable, damaged, torn tail), checks the index against it,",
+@Command(name = "repair", description = {"Check and repair the ledger of a stopped node's data dir.",
+        "It reads the journal (entries readable, damaged, torn tail), checks the index against it,",
         "rebuilds the index from the journal and re-imports the records of every",
         "ledger.db.journal.damaged-* file (signatures verified, ledger rules applied; the file is then",
         "renamed *.imported). Refuses to run while a node holds the data dir."})

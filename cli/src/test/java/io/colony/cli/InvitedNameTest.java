@@ -39,9 +39,13 @@ class InvitedNameTest {
             assertEquals(0, token.status(), token.err());
             Path nodeDir = dir.resolve("edge");
             try (NodeJvm edge = NodeJvm.start("edge", dir, "node", "start", "--data", nodeDir.toString(), "--api-port", "0",
-                    "--p2p-host", "127.0.0.1", "--p2p-port", "0", "--capacity", "1", "--join", token.out().strip()).awaitReady()) {
+                    "--p2p-host", "127.0.0.1", "--p2p-port", "0", "--capacity", "1", "--allow", "true", "--join",
+                    token.out().strip()).awaitReady()) {
                 assertEquals("edge-7", edge.nodeName());
                 String edgePort = Integer.toString(edge.apiPort());
+                // the new node answers the user once it has synced the user's admission
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                        colony("node", "info", "--port", edgePort, "--key", key).status() == 0);
                 Result info = colony("node", "info", "--port", edgePort, "--key", key);
                 assertTrue(info.out().contains("Name:          edge-7"), info.out() + info.err());
                 Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->

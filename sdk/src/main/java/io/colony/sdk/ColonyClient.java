@@ -380,7 +380,13 @@ public final class ColonyClient {
 
     /** Admits a member (only the colony owner's key may). */
     public void admit(String memberId, Role role, String name) {
-        SignedRecord r = factory().admit(System.currentTimeMillis(), Ids.parseMemberId(memberId), role, name, 0);
+        admit(memberId, role, name, 0);
+    }
+
+    /** As {@link #admit(String, Role, String)}, the admission ending at {@code expiresMs} (0: never). */
+    public void admit(String memberId, Role role, String name, long expiresMs) {
+        SignedRecord r = factory().admit(System.currentTimeMillis(), Ids.parseMemberId(memberId), role, name,
+                expiresMs);
         post("/members", WireRecord.of(r));
     }
 

@@ -28,12 +28,17 @@ class ExecutorOffersTest {
     @TempDir
     static Path dir;
     static TestColony colony;
+    /** An external executor: a key admitted with the executor role (it submits its own test processes too). */
     static ColonyClient client;
+    static io.colony.protocol.Identity exec;
 
     @BeforeAll
     static void start() {
         colony = TestColony.start(dir);
-        client = colony.client;
+        exec = io.colony.protocol.Identity.generate();
+        ColonyClient.connect("127.0.0.1", colony.node.apiPort(), colony.dev.owner())
+                .admit(exec.memberId(), io.colony.protocol.pb.Role.EXECUTOR, "offers");
+        client = ColonyClient.connect("127.0.0.1", colony.node.apiPort(), exec);
     }
 
     @AfterAll
@@ -42,7 +47,7 @@ class ExecutorOffersTest {
     }
 
     private static ProcessView needsGpu(String type) {
-        return client.submit(SpecCodec.parse("{\"conditions\": {\"executortype\": \"" + type + "\", \"cpu\": \"2\","
+        return colony.client.submit(SpecCodec.parse("{\"conditions\": {\"executortype\": \"" + type + "\", \"cpu\": \"2\","
                 + " \"memory\": \"1Gi\", \"gpu\": \"1\"}, \"funcname\": \"train\"}"));
     }
 
@@ -71,13 +76,13 @@ class ExecutorOffersTest {
     @Test
     void theExecutorListShowsExternalAndBuiltInExecutors() {
         String type = "listed-" + System.nanoTime();
-        client.submit(SpecCodec.parse("{\"conditions\": {\"executortype\": \"" + type + "\"}, \"funcname\": \"x\"}"));
+        colony.client.submit(SpecCodec.parse("{\"conditions\": {\"executortype\": \"" + type + "\"}, \"funcname\": \"x\"}"));
         Assigned a = client.assign(type, "lister", Duration.ofSeconds(5), "2", "4Gi", "1").orElseThrow();
         List<Map<String, Object>> all = client.executors();
         Map<String, Object> ext = all.stream().filter(e -> "lister".equals(e.get("name"))).findFirst().orElseThrow();
         assertEquals(type, ext.get("type"));
         assertEquals("external", ext.get("kind"));
-        assertEquals(colony.dev.user().memberId(), ext.get("id"));
+        assertEquals(exec.memberId(), ext.get("id"));
         assertEquals(colony.node.identity().memberId(), ext.get("node"));
         assertEquals(List.of(2000, 4096, 1, 1), List.of(ext.get("cpuMillis"), ext.get("memoryMb"), ext.get("gpus"),
                 ext.get("running")));

@@ -54,10 +54,13 @@ class HostileSpecApiTest {
                 .setSubmit(Records.submit(colony.dev.owner().publicKey(), 0, FunctionSpec.of("cli", "echo"),
                         new byte[16]).getSubmit().toBuilder().setSpec(pb)).build();
         SignedRecord signed = user.sign(body);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+        byte[] wire = JSON.writeValueAsBytes(WireRecord.of(signed));
+        HttpRequest.Builder b = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + colony.node.apiPort() + "/api/v1/processes"))
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(WireRecord.of(signed)))).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(wire));
+        io.colony.protocol.RequestSignature.headers(colony.dev.user(), "POST", "/api/v1/processes", wire)
+                .forEach(b::header);
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, r.statusCode(), r.body());
         assertFalse(r.body().contains("Exception") || r.body().contains("\tat "), r.body());
         assertEquals(before, colony.client.list(null, 1000).size(), "a refused submit changed the ledger");
