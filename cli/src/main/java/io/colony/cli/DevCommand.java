@@ -91,7 +91,7 @@ final class DevCommand implements Callable<Integer> {
         if (!peers.isEmpty()) {
             out.println("# another node on this machine: ./colony node start --data DIR2 --api-port "
                     + freePortAfter(node.apiPort()) + " --p2p-port " + freePortAfter(p2pPort(peers))
-                    + " --join \"$(./colony member invite --data " + data + " --port " + node.apiPort() + ")\"");
+                    + " --allow echo --join \"$(./colony member invite --data " + data + " --port " + node.apiPort() + ")\"");
         }
         out.println("# Owner key (admits members): " + data.resolve(DevColony.OWNER_KEY) + ". Ctrl-C stops the node.");
         out.flush();
