@@ -52,12 +52,12 @@ class JoinCommandTest {
     @Test
     void inviteSignsAnAdmissionOfAFreshKeyWithRoleNameExpiryAndBootstrapPeers() {
         long before = System.currentTimeMillis();
-        JoinToken t = JoinToken.decode(invite("--name", "n1", "--role", "executor", "--expires", "2h",
+        JoinToken t = JoinToken.decode(invite("--name", "n1", "--role", "node", "--expires", "2h",
                 "--bootstrap", PEER));
         Identity owner = KeyFiles.read(dir.resolve("dev").resolve("owner.key"));
         assertEquals(owner.memberId(), io.colony.protocol.Hex.encode(t.colony()));
         var admit = Records.decode(t.admit()).record().getAdmit();
-        assertEquals(Role.EXECUTOR, admit.getRole());
+        assertEquals(Role.NODE, admit.getRole());
         assertEquals("n1", admit.getName());
         assertTrue(admit.getExpiresMs() >= before + 7_200_000L && admit.getExpiresMs() <= System.currentTimeMillis() + 7_200_000L);
         assertEquals(List.of(PEER), t.bootstrap());
@@ -66,6 +66,11 @@ class JoinCommandTest {
         assertEquals(Role.NODE, Records.decode(u.admit()).record().getAdmit().getRole());
         assertEquals(0, Records.decode(u.admit()).record().getAdmit().getExpiresMs());
         assertFalse(u.member().memberId().equals(t.member().memberId()));
+        // a user or an external executor is admitted through a node: without one, one line says so
+        Result ex = run("member", "invite", "--data", dir.resolve("dev").toString(), "--port", "1", "--role", "executor");
+        assertEquals(1, ex.status());
+        assertEquals(1, ex.err().strip().lines().count(), ex.err());
+        assertTrue(ex.err().contains("cannot reach a node"), ex.err());
     }
 
     @Test
