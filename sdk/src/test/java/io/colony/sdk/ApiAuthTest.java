@@ -90,6 +90,27 @@ class ApiAuthTest {
     }
 
     @Test
+    void everyReadRouteRefusesUnsignedRequestsAndNonMembersAndLeaksNothing() throws Exception {
+        Identity stranger = Identity.generate();
+        for (String path : java.util.List.of("/api/v1/node", "/api/v1/status", "/api/v1/processes?limit=10",
+                "/api/v1/processes/" + pid, "/api/v1/processes/" + pid + "/logs", "/api/v1/workflows",
+                "/api/v1/members", "/api/v1/executors", "/api/v1/ids/" + pid.substring(0, 8) + "?kind=process",
+                "/api/v1/crons", "/api/v1/generators")) {
+            HttpResponse<String> unsigned = send(HttpRequest.newBuilder(URI.create(url(path))));
+            assertEquals(401, unsigned.statusCode(), path + ": " + unsigned.body());
+            HttpResponse<String> foreign = send(signed(stranger, "GET", path, null, sig(stranger, "GET", path, null)));
+            assertEquals(403, foreign.statusCode(), path + ": " + foreign.body());
+            for (HttpResponse<String> r : java.util.List.of(unsigned, foreign)) {
+                assertFalse(r.body().contains("secret") || r.body().contains(pid)
+                        || r.body().contains(colony.dev.user().memberId()), path + " leaked: " + r.body());
+            }
+            HttpResponse<String> member = send(signed(colony.dev.user(), "GET", path, null,
+                    sig(colony.dev.user(), "GET", path, null)));
+            assertEquals(200, member.statusCode(), path + ": " + member.body());
+        }
+    }
+
+    @Test
     void aSignatureOverAnotherPathOrBodyIsRefused() throws Exception {
         Identity user = colony.dev.user();
         String path = "/api/v1/processes/" + pid;
