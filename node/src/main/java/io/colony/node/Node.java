@@ -757,7 +757,6 @@ public final class Node implements ColonyService, AutoCloseable {
         }
         if (!fresh.isEmpty()) {
             try {
-                config.publisher().publish(fresh);
                 if (network != null) {
                     metrics.published(fresh.size());
                     confirmRenewals(records, r, network.publish(fresh));

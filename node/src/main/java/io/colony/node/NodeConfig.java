@@ -26,7 +26,6 @@ import java.util.Objects;
  * @param ledger        ledger constants (must match the other nodes of the colony)
  * @param execLimits    bounds on what child processes print
  * @param runner        replaces the operating-system runner (benchmarks, tests); {@code null} normally
- * @param publisher     replication hook (tests); the peer-to-peer network publishes on its own
  * @param network       the colony's peer-to-peer network; {@code null} for a node that runs alone
  * @param resources     cpu, memory and gpus the built-in executor offers to {@code conditions}
  * @param apiSettings   TLS, allowed hosts and limits of the HTTP API
@@ -34,7 +33,7 @@ import java.util.Objects;
  */
 public record NodeConfig(Path dataDir, String colonyId, String apiHost, int apiPort, String executorType,
                          String executorName, int capacity, long tickMs, LeaseConfig lease, LedgerConfig ledger,
-                         ExecLimits execLimits, Runner runner, RecordPublisher publisher,
+                         ExecLimits execLimits, Runner runner,
                          ColonyNetwork.Settings network, Resources resources, ApiSettings apiSettings,
                          ExecPolicy execPolicy) {
 
@@ -66,68 +65,62 @@ public record NodeConfig(Path dataDir, String colonyId, String apiHost, int apiP
     public static NodeConfig of(Path dataDir, String colonyId) {
         return new NodeConfig(dataDir, colonyId, "127.0.0.1", DEFAULT_API_PORT, "cli", null,
                 Runtime.getRuntime().availableProcessors(), 100, LeaseConfig.defaults(), LedgerConfig.defaults(),
-                ExecLimits.DEFAULT, null, RecordPublisher.NONE, null, Resources.ofThisMachine(), ApiSettings.defaults(),
+                ExecLimits.DEFAULT, null, null, Resources.ofThisMachine(), ApiSettings.defaults(),
                 ExecPolicy.denyAll());
     }
 
     /** This config with the API on {@code host:port} (0: any free port, -1: no API). */
     public NodeConfig withApi(String host, int port) {
         return new NodeConfig(dataDir, colonyId, host, port, executorType, executorName, capacity, tickMs, lease,
-                ledger, execLimits, runner, publisher, network, resources, apiSettings, execPolicy);
+                ledger, execLimits, runner, network, resources, apiSettings, execPolicy);
     }
 
     /** This config with a built-in executor of {@code type} ({@code null}: none), name and capacity. */
     public NodeConfig withExecutor(String type, String name, int capacity) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, type, name, capacity, tickMs, lease, ledger,
-                execLimits, runner, publisher, network, resources, apiSettings, execPolicy);
+                execLimits, runner, network, resources, apiSettings, execPolicy);
     }
 
     /** This config with other lease timing. */
     public NodeConfig withLease(LeaseConfig lease) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources, apiSettings, execPolicy);
+                lease, ledger, execLimits, runner, network, resources, apiSettings, execPolicy);
     }
 
     /** This config with other ledger constants. */
     public NodeConfig withLedger(LedgerConfig ledger) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources, apiSettings, execPolicy);
+                lease, ledger, execLimits, runner, network, resources, apiSettings, execPolicy);
     }
 
     /** This config with another tick period. */
     public NodeConfig withTick(long tickMs) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources, apiSettings, execPolicy);
+                lease, ledger, execLimits, runner, network, resources, apiSettings, execPolicy);
     }
 
     /** This config with another runner (no-op benchmarks, tests). */
     public NodeConfig withRunner(Runner runner) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources, apiSettings, execPolicy);
-    }
-
-    /** This config with a replication hook. */
-    public NodeConfig withPublisher(RecordPublisher publisher) {
-        return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources, apiSettings, execPolicy);
+                lease, ledger, execLimits, runner, network, resources, apiSettings, execPolicy);
     }
 
     /** This config joined to a peer-to-peer network ({@code null}: the node runs alone). */
     public NodeConfig withNetwork(ColonyNetwork.Settings network) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources, apiSettings, execPolicy);
+                lease, ledger, execLimits, runner, network, resources, apiSettings, execPolicy);
     }
 
     /** This config with other resources offered by the built-in executor (default: this machine's). */
     public NodeConfig withResources(Resources resources) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources, apiSettings, execPolicy);
+                lease, ledger, execLimits, runner, network, resources, apiSettings, execPolicy);
     }
 
     /** This config with other HTTP API settings (TLS, allowed hosts, limits). */
     public NodeConfig withApiSettings(ApiSettings apiSettings) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources, apiSettings, execPolicy);
+                lease, ledger, execLimits, runner, network, resources, apiSettings, execPolicy);
     }
 
     /**
@@ -136,7 +129,7 @@ public record NodeConfig(Path dataDir, String colonyId, String apiHost, int apiP
      */
     public NodeConfig withExecPolicy(ExecPolicy execPolicy) {
         return new NodeConfig(dataDir, colonyId, apiHost, apiPort, executorType, executorName, capacity, tickMs,
-                lease, ledger, execLimits, runner, publisher, network, resources, apiSettings, execPolicy);
+                lease, ledger, execLimits, runner, network, resources, apiSettings, execPolicy);
     }
 
     /** The node's private key file. */

@@ -124,9 +124,6 @@ public final class Ledger {
     private final Triggers triggers;
     /** Workflow ids (their SubmitWorkflow record ids) and the record's timestamp, for listing them. */
     private final Map<IdKey, Long> workflowIndex = new HashMap<>();
-    private int membershipRecords;
-    private long membershipXorHigh;
-    private long membershipXorLow;
 
     /**
      * Opens the ledger of colony {@code colonyId} over {@code store}, rebuilding the state from the
@@ -469,7 +466,7 @@ public final class Ledger {
         return procs.containsKey(IdKey.of(processId)) ? store.byProcess(processId) : List.of();
     }
 
-    /** Ids of every stored record of a process, log records included (for anti-entropy). */
+    /** Ids of every stored record of a process, log records included (all zeros: the membership records). */
     public List<byte[]> recordIds(byte[] processId) {
         List<byte[]> ids = new ArrayList<>();
         if (Arrays.equals(processId, MEMBERSHIP_ID)) {
@@ -512,19 +509,6 @@ public final class Ledger {
             }
         }
         return new LogView(lines, p.droppedLines, entries);
-    }
-
-    /**
-     * Anti-entropy summary: one digest per process plus one for the membership records (process id all
-     * zeros). Compare with a peer's and fetch {@link #recordIds(byte[])} where they differ.
-     */
-    public List<ProcessDigest> digests() {
-        List<ProcessDigest> out = new ArrayList<>(procs.size() + 1);
-        out.add(new ProcessDigest(MEMBERSHIP_ID.clone(), membershipRecords, membershipXorHigh, membershipXorLow));
-        for (Proc p : procs.values()) {
-            out.add(new ProcessDigest(p.id.bytes(), p.records + p.logRecords, p.xorHigh, p.xorLow));
-        }
-        return out;
     }
 
     /** True if {@code memberKey} may sign records at {@code atMs}. */
@@ -698,7 +682,6 @@ public final class Ledger {
         if (r.kind() == RecordKind.RENEW) {
             p.renewals++;
         }
-        p.addToDigest(IdKey.of(r.id()));
         if (r.timestampMs() > p.lastTs) {
             step(p, r, signer, batch);
         } else {
@@ -763,12 +746,10 @@ public final class Ledger {
     private Outcome ingestSubmit(DecodedRecord r, Member signer, long now, Batch batch) {
         store.put(r);
         noteTriggered(r);
-        IdKey rid = IdKey.of(r.id());
         List<Proc> created = new ArrayList<>(r.processIds().size());
         for (byte[] id : r.processIds()) {
             Proc p = procs.computeIfAbsent(IdKey.of(id), Proc::new);
             p.records++;
-            p.addToDigest(rid);
             created.add(p);
         }
         if (r.kind() == RecordKind.SUBMIT_WORKFLOW) {
@@ -813,10 +794,6 @@ public final class Ledger {
     private Outcome ingestMembership(DecodedRecord r, long now, Batch batch) {
         store.put(r);
         membership.add(r);
-        membershipRecords++;
-        IdKey rid = IdKey.of(r.id());
-        membershipXorHigh ^= rid.a();
-        membershipXorLow ^= rid.b();
         long from = r.timestampMs() - (r.kind() == RecordKind.REVOKE ? Membership.REVOKE_LEAD_MS : 0);
         for (Proc p : List.copyOf(procs.values())) {
             if (p.lastTs >= from) {
@@ -838,10 +815,8 @@ public final class Ledger {
             return refused(r.idText(), "older than log lines already dropped");
         }
         store.put(r);
-        p.logRecords++;
         p.logLines += log.getLinesCount();
         p.logBytes += chars(log.getLinesList());
-        p.addToDigest(IdKey.of(r.id()));
         if (p.logLines > config.maxLogLines() || p.logBytes > config.maxLogBytes()) {
             trimLogs(p);
         }
@@ -859,12 +834,10 @@ public final class Ledger {
             DecodedRecord d = Records.decode(s);
             store.delete(d);
             int n = d.record().getLog().getLinesCount();
-            p.logRecords--;
             p.logLines -= n;
             p.logBytes -= chars(d.record().getLog().getLinesList());
             p.droppedLines += n;
             p.logFloorTs = Math.max(p.logFloorTs, d.timestampMs());
-            p.addToDigest(IdKey.of(d.id()));
         }
         LOG.debug("process {}: dropped old log lines, {} dropped in all", p.id, p.droppedLines);
     }
@@ -925,10 +898,9 @@ public final class Ledger {
         propagate(p, oldState, oldEnded, batch);
     }
 
-    /** Removes a process record from the store and from the digests of its processes. */
+    /** Removes a process record from the store and from the counts of its processes. */
     private void unstore(DecodedRecord d) {
         store.delete(d);
-        IdKey rid = IdKey.of(d.id());
         for (byte[] pid : d.processIds()) {
             Proc q = procs.get(IdKey.of(pid));
             if (q != null) {
@@ -936,7 +908,6 @@ public final class Ledger {
                 if (d.kind() == RecordKind.RENEW) {
                     q.renewals--;
                 }
-                q.addToDigest(rid);
             }
         }
     }
@@ -977,10 +948,6 @@ public final class Ledger {
         for (SignedRecord s : store.membership()) {
             DecodedRecord d = Records.decode(s);
             membership.add(d);
-            membershipRecords++;
-            IdKey rid = IdKey.of(d.id());
-            membershipXorHigh ^= rid.a();
-            membershipXorLow ^= rid.b();
         }
         List<DecodedRecord> workflows = new ArrayList<>();
         store.forEach(s -> {
@@ -991,12 +958,9 @@ public final class Ledger {
             if (d.kind() == RecordKind.SUBMIT || d.kind() == RecordKind.SUBMIT_WORKFLOW) {
                 noteTriggered(d);
             }
-            IdKey rid = IdKey.of(d.id());
             for (byte[] pid : d.processIds()) {
                 Proc p = procs.computeIfAbsent(IdKey.of(pid), Proc::new);
-                p.addToDigest(rid);
                 if (d.kind() == RecordKind.LOG) {
-                    p.logRecords++;
                     p.logLines += d.record().getLog().getLinesCount();
                     p.logBytes += chars(d.record().getLog().getLinesList());
                 } else {

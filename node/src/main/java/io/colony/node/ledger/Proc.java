@@ -42,13 +42,10 @@ final class Proc {
     long deadline = Long.MAX_VALUE; // key in the ledger's deadline index while indexed
     int records;
     int renewals;
-    int logRecords;
     int logLines;
     long logBytes;
     long logFloorTs;
     long droppedLines;
-    long xorHigh;
-    long xorLow;
 
     Proc(IdKey id) {
         this.id = id;
@@ -69,11 +66,6 @@ final class Proc {
 
     boolean attemptsLeft() {
         return attempt < maxRetries + 1 + releases;
-    }
-
-    void addToDigest(IdKey recordId) {
-        xorHigh ^= recordId.a();
-        xorLow ^= recordId.b();
     }
 
     ProcessSummary summary() {

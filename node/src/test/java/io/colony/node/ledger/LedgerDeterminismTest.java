@@ -105,9 +105,7 @@ class LedgerDeterminismTest {
             }
         }
         snap.put("counts", ledger.counts().toString());
-        snap.put("digests", ledger.digests().stream()
-                .map(dg -> Hex.encode(dg.processId()) + "/" + dg.records() + "/" + dg.xorHigh() + "/" + dg.xorLow())
-                .sorted().toList().toString());
+        snap.put("stored", StoredIds.of(ledger, rs));
         return snap;
     }
 

@@ -136,9 +136,7 @@ class LedgerRolesTest {
                         + v.history().stream().map(ev -> ev.recordId() + ":" + ev.detail()).toList());
             }
         }
-        snap.put("digests", ledger.digests().stream()
-                .map(dg -> Hex.encode(dg.processId()) + "/" + dg.records() + "/" + dg.xorHigh() + "/" + dg.xorLow())
-                .sorted().toList().toString());
+        snap.put("stored", StoredIds.of(ledger, rs));
         return snap;
     }
 

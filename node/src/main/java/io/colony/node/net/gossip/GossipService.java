@@ -20,11 +20,9 @@ import org.slf4j.LoggerFactory;
 public final class GossipService {
 
     /** Carries the router's output to the network. Called under the service lock: never block. */
+    @FunctionalInterface
     public interface Transport {
         void send(String peer, RPC rpc);
-
-        default void peerExchange(String fromPeer, String topic, List<String> peers) {
-        }
     }
 
     private record Delivery(String topic, String author, byte[] data) {
@@ -47,11 +45,6 @@ public final class GossipService {
             @Override
             public void deliver(String topic, String author, String receivedFrom, byte[] data) {
                 pending.add(new Delivery(topic, author, data));
-            }
-
-            @Override
-            public void peerExchange(String fromPeer, String topic, List<String> peers) {
-                transport.peerExchange(fromPeer, topic, peers);
             }
         };
         this.router = new GossipRouter(self, config, clock, random, signer, outbox);

@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +74,6 @@ public final class Libp2pNetwork implements PeerNetwork {
     private final List<PeerListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<String> trusted = ConcurrentHashMap.newKeySet();
     private volatile boolean trustRequired;
-    private volatile BiConsumer<String, List<String>> peerExchange = (topic, peers) -> { };
     private volatile boolean closed;
     private final ConnectionListener connectionListener = new ConnectionListener() {
         @Override
@@ -109,17 +107,7 @@ public final class Libp2pNetwork implements PeerNetwork {
             return t;
         });
         this.gossip = new GossipService(host.peerId().toString(), gossipConfig, System::currentTimeMillis,
-                new Random(), signer, new GossipService.Transport() {
-                    @Override
-                    public void send(String peer, RPC rpc) {
-                        sendRpc(peer, rpc);
-                    }
-
-                    @Override
-                    public void peerExchange(String fromPeer, String topic, List<String> peers) {
-                        peerExchange.accept(topic, peers);
-                    }
-                });
+                new Random(), signer, this::sendRpc);
     }
 
     @Override
@@ -433,11 +421,6 @@ public final class Libp2pNetwork implements PeerNetwork {
     @Override
     public void addPeerListener(PeerListener listener) {
         listeners.add(listener);
-    }
-
-    /** Receives peer-exchange suggestions (topic, peer ids) from peers that pruned us. */
-    public void onPeerExchange(BiConsumer<String, List<String>> listener) {
-        this.peerExchange = listener;
     }
 
     @Override

@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +46,6 @@ public final class InMemoryNetwork implements PeerNetwork {
     private final Set<String> trusted = ConcurrentHashMap.newKeySet();
     private volatile boolean trustRequired;
     private volatile ConnectionGate gate = (peer, key) -> true;
-    private volatile BiConsumer<String, List<String>> peerExchange = (from, peers) -> { };
     private volatile boolean started;
     private volatile boolean closed;
     private volatile Scheduler.Cancellable heartbeat;
@@ -58,17 +56,7 @@ public final class InMemoryNetwork implements PeerNetwork {
         this.publicKey = publicKey;
         this.scheduler = hub.scheduler();
         this.gossip = new GossipService(id, hub.gossipConfig(), scheduler::now, hub.randomFor(id), signer,
-                new GossipService.Transport() {
-                    @Override
-                    public void send(String peer, RPC rpc) {
-                        sendRpc(peer, rpc);
-                    }
-
-                    @Override
-                    public void peerExchange(String fromPeer, String topic, List<String> peers) {
-                        peerExchange.accept(topic, peers);
-                    }
-                });
+                this::sendRpc);
     }
 
     @Override
@@ -241,11 +229,6 @@ public final class InMemoryNetwork implements PeerNetwork {
     @Override
     public void addPeerListener(PeerListener listener) {
         listeners.add(listener);
-    }
-
-    /** Receives peer-exchange suggestions (topic, peer ids) from peers that pruned us. */
-    public void onPeerExchange(BiConsumer<String, List<String>> listener) {
-        this.peerExchange = listener;
     }
 
     @Override
