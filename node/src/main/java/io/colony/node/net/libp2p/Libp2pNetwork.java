@@ -2,7 +2,6 @@ package io.colony.node.net.libp2p;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.colony.node.net.PeerNetwork;
-import io.colony.node.net.gossip.Ed25519Signer;
 import io.colony.node.net.gossip.GossipConfig;
 import io.colony.node.net.gossip.GossipRouter;
 import io.colony.node.net.gossip.GossipService;

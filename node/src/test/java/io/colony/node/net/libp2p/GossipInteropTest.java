@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import io.colony.node.net.PeerNetwork.Validation;
-import io.colony.node.net.gossip.Ed25519Signer;
 import io.colony.node.net.gossip.GossipConfig;
 import io.colony.node.net.gossip.MessageSigner;
 import java.time.Duration;

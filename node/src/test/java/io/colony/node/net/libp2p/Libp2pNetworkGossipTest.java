@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.colony.node.net.PeerNetwork.Validation;
-import io.colony.node.net.gossip.Ed25519Signer;
 import io.colony.node.net.gossip.GossipConfig;
 import io.colony.node.net.gossip.GossipOutbox;
 import io.colony.node.net.gossip.GossipRouter;

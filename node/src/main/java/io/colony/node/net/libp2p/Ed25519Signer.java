@@ -1,14 +1,13 @@
-package io.colony.node.net.gossip;
+package io.colony.node.net.libp2p;
 
 import com.google.protobuf.ByteString;
-import io.colony.node.net.libp2p.Ed25519KeyPair;
-import io.colony.node.net.libp2p.PeerId;
+import io.colony.node.net.gossip.MessageSigner;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The real {@link MessageSigner}: libp2p peer ids (identity multihash of the Ed25519 key) and
+ * The real gossip {@link MessageSigner}: libp2p peer ids (identity multihash of the Ed25519 key) and
  * Ed25519 signatures. The key of a message's author is taken from its {@code from} peer id, so
  * messages need no {@code key} field. Thread-safe.
  */
