@@ -13,6 +13,7 @@ import io.colony.node.net.memory.InMemoryNetwork;
 import io.colony.node.replication.Replicator;
 import io.colony.node.replication.ReplicationConfig;
 import io.colony.node.replication.SyncDigest;
+import io.colony.node.time.VirtualScheduler;
 import io.colony.protocol.DecodedRecord;
 import io.colony.protocol.FunctionSpec;
 import io.colony.protocol.Hex;

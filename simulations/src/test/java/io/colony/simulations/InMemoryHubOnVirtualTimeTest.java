@@ -7,6 +7,7 @@ import io.colony.node.net.PeerNetwork.Validation;
 import io.colony.node.net.memory.InMemoryHub;
 import io.colony.node.net.memory.InMemoryNetwork;
 import io.colony.node.net.memory.LinkModel;
+import io.colony.node.time.VirtualScheduler;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

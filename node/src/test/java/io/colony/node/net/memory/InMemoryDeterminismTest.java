@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.colony.node.net.PeerNetwork.Validation;
+import io.colony.node.time.VirtualScheduler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,7 +17,7 @@ class InMemoryDeterminismTest {
 
     /** Returns the delivery trace: time, node, message. */
     private static List<String> simulate(long seed, int nodes, int messages) {
-        VirtualScheduler scheduler = new VirtualScheduler();
+        VirtualScheduler scheduler = new VirtualScheduler(0);
         InMemoryHub hub = new InMemoryHub(scheduler, seed);
         hub.setLinkModel(LinkModel.latency(20, 30).withLoss(0.05));
         List<String> trace = new ArrayList<>();
@@ -38,12 +39,12 @@ class InMemoryDeterminismTest {
                 }
             }
         }
-        scheduler.runFor(5_000);
+        scheduler.runUntil(scheduler.now() + 5_000);
         for (int m = 0; m < messages; m++) {
             net.get(rnd.nextInt(nodes)).publish(TOPIC, ("m" + m).getBytes());
-            scheduler.runFor(100);
+            scheduler.runUntil(scheduler.now() + 100);
         }
-        scheduler.runFor(10_000);
+        scheduler.runUntil(scheduler.now() + 10_000);
         net.forEach(InMemoryNetwork::close);
         return trace;
     }

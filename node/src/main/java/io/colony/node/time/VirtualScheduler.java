@@ -1,6 +1,5 @@
-package io.colony.simulations;
+package io.colony.node.time;
 
-import io.colony.node.time.Scheduler;
 import java.util.PriorityQueue;
 
 /**
