@@ -17,6 +17,7 @@ import io.colony.node.replication.ReplicationConfig;
 import io.colony.node.replication.Replicator;
 import io.colony.node.runtime.TriggerSubmitter;
 import io.colony.node.store.MemoryRecordStore;
+import io.colony.node.runtime.ExecutionLog;
 import io.colony.protocol.DecodedRecord;
 import io.colony.protocol.Hex;
 import io.colony.protocol.Identity;
@@ -348,7 +349,7 @@ public final class SimNode {
         if (r != null) {
             r.completion().cancel();
             sim.executions().end(r.run(), sim.scheduler().now(), "stopped: " + reason);
-            sim.trace().add(sim.scheduler().now(), name + " stop " + r.run().processId.substring(0, 12) + ": " + reason);
+            sim.trace().add(sim.scheduler().now(), name + " stop " + r.run().processId().substring(0, 12) + ": " + reason);
         }
     }
 
@@ -359,7 +360,7 @@ public final class SimNode {
         }
         runs.remove(ByteBuffer.wrap(processId));
         sim.executions().end(run, sim.scheduler().now(), "finished");
-        sim.trace().add(sim.scheduler().now(), name + " finished " + run.processId.substring(0, 12));
+        sim.trace().add(sim.scheduler().now(), name + " finished " + run.processId().substring(0, 12));
         List<Record> close = new ArrayList<>();
         for (LeaseAction a : leases.finished(processId, true, List.of("done"), List.of(), localNow())) {
             if (a instanceof LeaseAction.Sign s) {

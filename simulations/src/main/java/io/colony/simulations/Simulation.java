@@ -13,6 +13,7 @@ import io.colony.node.net.memory.InMemoryNetwork;
 import io.colony.node.replication.Replicator;
 import io.colony.node.replication.ReplicationConfig;
 import io.colony.node.replication.SyncDigest;
+import io.colony.node.runtime.ExecutionLog;
 import io.colony.node.time.VirtualScheduler;
 import io.colony.protocol.DecodedRecord;
 import io.colony.protocol.FunctionSpec;
@@ -484,8 +485,8 @@ public final class Simulation {
 
     private void overlap(ExecutionLog.Run live, ExecutionLog.Run started) {
         long window = config.leaseMs() + ledgerConfig.graceMs() + 2 * config.skewMs();
-        boolean partitioned = partitionStart >= 0 && partitionStart <= started.startMs
-                && (partitionEnd < 0 || partitionEnd >= started.startMs - window);
+        boolean partitioned = partitionStart >= 0 && partitionStart <= started.startMs()
+                && (partitionEnd < 0 || partitionEnd >= started.startMs() - window);
         if (partitioned) {
             excusedDoubleExecutions++;
             trace.add(scheduler.now(), "double execution during a partition: " + live + " / " + started);

@@ -1,8 +1,10 @@
 package io.colony.cli.chaos;
 
 import io.colony.node.runtime.ExecutionJournal;
+import io.colony.node.runtime.ExecutionLog;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,15 +109,33 @@ final class ExecutionHistory {
 
     /**
      * Pairs of runs of the same process whose intervals overlap or touch (no overlap at all is
-     * allowed: a process runs on one executor at a time).
+     * allowed: a process runs on one executor at a time), found by replaying every start and end
+     * through the {@link ExecutionLog}; at equal times starts come first, so touching runs count.
      */
     List<Overlap> overlaps() {
         List<Overlap> out = new ArrayList<>();
-        for (List<Run> runs : byProcess.values()) {
-            for (int i = 0; i < runs.size(); i++) {
-                for (int k = i + 1; k < runs.size() && runs.get(k).startMs() <= runs.get(i).endMs(); k++) {
-                    out.add(new Overlap(runs.get(i), runs.get(k)));
-                }
+        Map<ExecutionLog.Run, Run> origin = new IdentityHashMap<>();
+        ExecutionLog log = new ExecutionLog((live, started) -> out.add(new Overlap(origin.get(live),
+                origin.get(started))));
+        List<Run> all = byProcess.values().stream().flatMap(List::stream).toList();
+        List<String> nodes = all.stream().map(Run::node).distinct().toList();
+        record Event(long timeMs, boolean end, Run run) {
+        }
+        List<Event> events = new ArrayList<>();
+        for (Run r : all) {
+            events.add(new Event(r.startMs(), false, r));
+            events.add(new Event(Math.max(r.startMs(), r.endMs()), true, r));
+        }
+        events.sort(Comparator.comparingLong(Event::timeMs).thenComparing(Event::end));
+        Map<Run, ExecutionLog.Run> replayed = new IdentityHashMap<>();
+        for (Event e : events) {
+            if (e.end()) {
+                log.end(replayed.get(e.run()), e.timeMs(), e.run().ending().name());
+            } else {
+                ExecutionLog.Run r = log.start(nodes.indexOf(e.run().node()), e.run().processId(),
+                        e.run().attempt(), e.timeMs());
+                origin.put(r, e.run());
+                replayed.put(e.run(), r);
             }
         }
         return out;

@@ -1,4 +1,4 @@
-package io.colony.simulations;
+package io.colony.node.runtime;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the simulated executors actually ran: one {@link Run} per started attempt, live from its start
- * until it finished, was stopped by the lease logic, or its node crashed. A process has a
+ * The double-run checker: what executors actually ran (in a simulation, or replayed from the nodes'
+ * execution journals), one {@link Run} per started attempt, live from its start until it finished,
+ * was stopped by the lease logic, or its node crashed. A process has a
  * <em>live lease</em> while one of its runs is live; two live runs of one process are a double
  * execution, reported to the listener the moment the second one starts.
  */
@@ -27,6 +28,16 @@ public final class ExecutionLog {
             this.processId = processId;
             this.attempt = attempt;
             this.startMs = startMs;
+        }
+
+        /** The process this run belongs to. */
+        public String processId() {
+            return processId;
+        }
+
+        /** When the run started. */
+        public long startMs() {
+            return startMs;
         }
 
         @Override
