@@ -11,6 +11,9 @@ import org.slf4j.LoggerFactory;
  */
 final class YamuxStream implements P2pStream {
 
+    /** Our half of the stream: open, closing once the queued writes are sent, or closed (FIN sent). */
+    private enum WriteSide { OPEN, DRAINING, FIN_SENT }
+
     private static final Logger LOG = LoggerFactory.getLogger(YamuxStream.class);
 
     private final YamuxSession session;
@@ -23,8 +26,7 @@ final class YamuxStream implements P2pStream {
     long recvConsumed;
     private final ArrayDeque<PendingWrite> pending = new ArrayDeque<>();
     private long pendingBytes;
-    private boolean finRequested;
-    private volatile boolean localClosed;
+    private volatile WriteSide writeSide = WriteSide.OPEN;
     private volatile boolean remoteClosed;
     private volatile boolean closed;
 
@@ -79,7 +81,7 @@ final class YamuxStream implements P2pStream {
     }
 
     private void enqueue(byte[] data, CompletableFuture<Void> f) {
-        if (closed || localClosed || finRequested) {
+        if (closed || writeSide != WriteSide.OPEN) {
             f.completeExceptionally(new IllegalStateException("stream closed for writing"));
             return;
         }
@@ -120,8 +122,8 @@ final class YamuxStream implements P2pStream {
                 w.future.complete(null);
             }
         }
-        if (pending.isEmpty() && finRequested && !localClosed && !closed) {
-            localClosed = true;
+        if (pending.isEmpty() && writeSide == WriteSide.DRAINING && !closed) {
+            writeSide = WriteSide.FIN_SENT;
             session.writeFlags(id, YamuxFrame.FIN);
             wrote = true;
             if (remoteClosed) {
@@ -136,8 +138,8 @@ final class YamuxStream implements P2pStream {
     @Override
     public void closeWrite() {
         session.execute(() -> {
-            if (!closed && !localClosed) {
-                finRequested = true;
+            if (!closed && writeSide != WriteSide.FIN_SENT) {
+                writeSide = WriteSide.DRAINING;
                 flush();
             }
         });
@@ -180,7 +182,7 @@ final class YamuxStream implements P2pStream {
         } catch (RuntimeException e) {
             LOG.debug("stream handler failed on remote close", e);
         }
-        if (localClosed) {
+        if (writeSide == WriteSide.FIN_SENT) {
             terminate();
         }
     }
