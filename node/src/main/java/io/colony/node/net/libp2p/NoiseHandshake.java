@@ -64,7 +64,10 @@ final class NoiseHandshake {
     private byte[] re;
     private byte[] rs;
     private byte[] remoteIdentityKey;
-    private int step;
+    private Step step = Step.MESSAGE_1;
+
+    /** The XX message to write or read next, or done (then {@link #split()}). */
+    private enum Step { MESSAGE_1, MESSAGE_2, MESSAGE_3, DONE }
 
     NoiseHandshake(boolean initiator, StaticIdentity local) {
         this.initiator = initiator;
@@ -78,7 +81,7 @@ final class NoiseHandshake {
 
     /** Initiator, message 1: {@code e}. */
     byte[] writeMessage1() {
-        expect(true, 0);
+        expect(true, Step.MESSAGE_1);
         mixHash(ePub);
         mixHash(EMPTY);
         return ePub.clone();
@@ -86,7 +89,7 @@ final class NoiseHandshake {
 
     /** Responder, message 1. */
     void readMessage1(byte[] msg) throws NoiseException {
-        expect(false, 0);
+        expect(false, Step.MESSAGE_1);
         if (msg.length < DH) {
             throw new NoiseException("noise message 1 too short");
         }
@@ -97,7 +100,7 @@ final class NoiseHandshake {
 
     /** Responder, message 2: {@code e, ee, s, es} + payload. */
     byte[] writeMessage2() throws NoiseException {
-        expect(false, 1);
+        expect(false, Step.MESSAGE_2);
         mixHash(ePub);
         mixKey(dh(ePriv, re));
         byte[] s = encryptAndHash(local.publicKey);
@@ -108,7 +111,7 @@ final class NoiseHandshake {
 
     /** Initiator, message 2; returns the responder's verified protobuf-encoded identity key. */
     byte[] readMessage2(byte[] msg) throws NoiseException {
-        expect(true, 1);
+        expect(true, Step.MESSAGE_2);
         if (msg.length < DH + DH + NoiseCipher.TAG + NoiseCipher.TAG) {
             throw new NoiseException("noise message 2 too short");
         }
@@ -124,7 +127,7 @@ final class NoiseHandshake {
 
     /** Initiator, message 3: {@code s, se} + payload. */
     byte[] writeMessage3() throws NoiseException {
-        expect(true, 2);
+        expect(true, Step.MESSAGE_3);
         byte[] s = encryptAndHash(local.publicKey);
         mixKey(dh(local.privateKey, re));
         byte[] payload = encryptAndHash(local.payload);
@@ -133,7 +136,7 @@ final class NoiseHandshake {
 
     /** Responder, message 3; returns the initiator's verified protobuf-encoded identity key. */
     byte[] readMessage3(byte[] msg) throws NoiseException {
-        expect(false, 2);
+        expect(false, Step.MESSAGE_3);
         if (msg.length < DH + NoiseCipher.TAG + NoiseCipher.TAG) {
             throw new NoiseException("noise message 3 too short");
         }
@@ -146,7 +149,7 @@ final class NoiseHandshake {
 
     /** After the three messages: the transport ciphers. */
     Session split() {
-        if (step != 3) {
+        if (step != Step.DONE) {
             throw new IllegalStateException("handshake not finished");
         }
         byte[][] keys = hkdf(ck, EMPTY);
@@ -160,11 +163,11 @@ final class NoiseHandshake {
         return h.clone();
     }
 
-    private void expect(boolean asInitiator, int atStep) {
+    private void expect(boolean asInitiator, Step atStep) {
         if (initiator != asInitiator || step != atStep) {
             throw new IllegalStateException("noise handshake step out of order");
         }
-        step++;
+        step = Step.values()[step.ordinal() + 1];
     }
 
     private static byte[] verifyPayload(byte[] payload, byte[] remoteStatic) throws NoiseException {
