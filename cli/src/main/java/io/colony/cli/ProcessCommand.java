@@ -49,15 +49,14 @@ final class ProcessCommand {
         String specFile;
         @Option(names = "--wait", description = "Wait until the process ends; exit 0 on SUCCESS, 1 on FAILED.")
         boolean waitForIt;
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600",
-                description = "Give up waiting after this many seconds (exit status 3; default ${DEFAULT-VALUE}).")
-        long timeoutSeconds;
+        @Mixin
+        WaitTimeout timeout;
         @Option(names = "--json", description = "Print the process as JSON.")
         boolean json;
 
         @Override
         public Integer call() {
-            checkTimeout(spec, timeoutSeconds);
+            long timeoutSeconds = timeout.checked(spec);
             return submitAndMaybeWait(spec, client, readSpec(specFile), waitForIt, timeoutSeconds, json);
         }
     }
@@ -94,15 +93,14 @@ final class ProcessCommand {
         String label;
         @Option(names = "--wait", description = "Wait until the process ends; print its output; exit 0 on SUCCESS, 1 on FAILED.")
         boolean waitForIt;
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600",
-                description = "Give up waiting after this many seconds (exit status 3; default ${DEFAULT-VALUE}).")
-        long timeoutSeconds;
+        @Mixin
+        WaitTimeout timeout;
         @Option(names = "--json", description = "Print the process as JSON.")
         boolean json;
 
         @Override
         public Integer call() {
-            checkTimeout(spec, timeoutSeconds);
+            long timeoutSeconds = timeout.checked(spec);
             Map<String, Object> kw = new LinkedHashMap<>();
             for (String kv : kwargs) {
                 int i = kv.indexOf(':');
@@ -149,10 +147,6 @@ final class ProcessCommand {
     }
 
     /** --timeout must be 1 s .. 30 days: checked before anything is submitted. */
-    static void checkTimeout(CommandSpec spec, long seconds) {
-        Usage.range(spec, "--timeout", seconds, 1, 30L * 86_400);
-    }
-
     @Command(name = "get", description = "Show a process: state, output, errors, history.")
     static final class Get extends ReadCommand {
         @Parameters(paramLabel = "ID", description = "Process id.")
@@ -169,8 +163,8 @@ final class ProcessCommand {
     static class Ps extends ReadCommand {
         @Option(names = "--state", paramLabel = "STATE", description = "Only WAITING, RUNNING, SUCCESS or FAILED.")
         ProcessState state;
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N (1..1000, default ${DEFAULT-VALUE}).")
-        int limit;
+        @Mixin
+        ListLimit listLimit;
         @Option(names = "--executortype", paramLabel = "TYPE", description = "Only those for executors of this type.")
         String executorType;
         @Option(names = "--label", paramLabel = "TEXT", description = "Only those with this label.")
@@ -183,7 +177,7 @@ final class ProcessCommand {
 
         @Override
         public Integer call() {
-            Usage.range(spec, "--limit", limit, 1, 1000);
+            int limit = listLimit.checked(spec);
             if (state != null && state() != state) {
                 throw Usage.error(spec, spec.name() + " lists " + state() + " processes; --state is for 'colony process ps'");
             }
@@ -231,15 +225,14 @@ final class ProcessCommand {
         ClientOptions client;
         @Parameters(paramLabel = "ID", description = "Process id.")
         String id;
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600",
-                description = "Give up waiting after this many seconds (exit status 3; default ${DEFAULT-VALUE}).")
-        long timeoutSeconds;
+        @Mixin
+        WaitTimeout timeout;
         @Option(names = "--json", description = "Print the final process as JSON.")
         boolean json;
 
         @Override
         public Integer call() {
-            checkTimeout(spec, timeoutSeconds);
+            long timeoutSeconds = timeout.checked(spec);
             ColonyClient c = client.reading();
             String full = c.resolveId("process", id);
             return finish(spec, TimedOutException.waiting(timeoutSeconds,

@@ -45,15 +45,14 @@ final class WorkflowCommand {
         String specFile;
         @Option(names = "--wait", description = "Wait until every step ended; exit 0 if all succeeded, else 1.")
         boolean waitForIt;
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600",
-                description = "Give up waiting after this many seconds (exit status 3; default ${DEFAULT-VALUE}).")
-        long timeoutSeconds;
+        @Mixin
+        WaitTimeout timeout;
         @Option(names = "--json", description = "Print the workflow as JSON.")
         boolean json;
 
         @Override
         public Integer call() {
-            ProcessCommand.checkTimeout(spec, timeoutSeconds);
+            long timeoutSeconds = timeout.checked(spec);
             List<FunctionSpec> specs = readWorkflow(specFile);
             ColonyClient c = client.signing();
             WorkflowView w = c.submitWorkflow(specs);
@@ -93,12 +92,12 @@ final class WorkflowCommand {
     static final class Ls extends ReadCommand {
         @Option(names = "--state", paramLabel = "STATE", description = "Only WAITING, RUNNING, SUCCESS or FAILED workflows.")
         ProcessState state;
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N (1..1000, default ${DEFAULT-VALUE}).")
-        int limit;
+        @Mixin
+        ListLimit listLimit;
 
         @Override
         public Integer call() {
-            Usage.range(spec, "--limit", limit, 1, 1000);
+            int limit = listLimit.checked(spec);
             return print(client.reading().workflows(state, limit), (out, all) -> {
                 out.printf("%-64s  %-8s  %-5s  %-24s  %s%n", "ID", "STATE", "STEPS", "SUBMITTED", "STEP STATES");
                 for (WorkflowView w : all) {
