@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class InMemoryColony implements BeforeEachCallback, AfterEachCallback {
 
     /** How long a test waits for the colony to agree. */
-    public static final Duration WAIT = Duration.ofSeconds(30);
+    public static final Duration WAIT = Duration.ofSeconds(60);
 
     public final Identity owner = Identity.generate();
     public final RecordFactory ownerRecords = new RecordFactory(owner, owner.publicKey());
