@@ -153,11 +153,16 @@ public final class Node implements ColonyService, AutoCloseable {
         this.identity = KeyFiles.readOrCreateInDataDir(config.nodeKeyFile()); // data dir 0700, key 0600
         this.name = config.executorName() != null ? config.executorName()
                 : "node-" + identity.memberId().substring(0, 8);
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ledger-loop");
-            t.setDaemon(true);
-            return t;
-        });
+        java.util.concurrent.ScheduledThreadPoolExecutor loopExecutor = new java.util.concurrent.ScheduledThreadPoolExecutor(
+                1, r -> {
+                    Thread t = new Thread(r, "ledger-loop");
+                    t.setDaemon(true);
+                    return t;
+                });
+        // on close, the queued work drains but timers due later (ticks, sync rounds) are dropped:
+        // otherwise closing waits for the furthest timer
+        loopExecutor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.loop = loopExecutor;
         this.members = new MemberDirectory(colonyId);
         this.apiMembers = new ApiMembers(colonyId);
         this.metrics = new NodeMetrics(config.executorType() == null ? 0 : config.capacity());

@@ -4,20 +4,15 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.colony.node.cluster.ColonyNetwork;
 import io.colony.node.exec.ExecRequest;
 import io.colony.node.exec.ExecResult;
 import io.colony.node.exec.RunningProcess;
-import io.colony.node.lease.LeaseConfig;
 import io.colony.protocol.FunctionSpec;
-import io.colony.protocol.Identity;
 import io.colony.protocol.ProcessState;
 import io.colony.protocol.ProcessView;
 import io.colony.protocol.RecordFactory;
 import io.colony.protocol.Records;
 import io.colony.protocol.SpecCodec;
-import io.colony.protocol.pb.Role;
-import io.colony.protocol.pb.SignedRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,45 +21,23 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Several real nodes on loopback: libp2p, membership, replication, leases across nodes. */
+/** Several real nodes on the in-memory network: membership, replication, leases across nodes. */
 class MultiNodeTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = InMemoryColony.WAIT;
 
-    @TempDir
-    Path tmp;
-
-    private final Identity owner = Identity.generate();
-    private final RecordFactory ownerRecords = new RecordFactory(owner, owner.publicKey());
-    private final Identity user = Identity.generate();
-    private final RecordFactory userRecords = new RecordFactory(user, owner.publicKey());
-    private final List<Node> nodes = new ArrayList<>();
+    @RegisterExtension
+    final InMemoryColony colony = new InMemoryColony();
+    private final RecordFactory userRecords = colony.userRecords;
+    private final List<Node> nodes = colony.nodes;
     /** what each executor ran: args[0] marker -> number of starts, across all nodes */
     private final Map<String, AtomicInteger> starts = new ConcurrentHashMap<>();
 
-    @AfterEach
-    void tearDown() {
-        nodes.forEach(Node::close);
-    }
-
     private Node start(String name, String executorType, List<String> bootstrap) {
-        Identity key = Identity.generate();
-        Path dir = tmp.resolve(name);
-        KeyFiles.write(dir.resolve("node.key"), key);
-        SignedRecord admit = ownerRecords.admit(System.currentTimeMillis(), key.publicKey(), Role.NODE, name, 0);
-        NodeConfig cfg = NodeConfig.of(dir, owner.memberId())
-                .withApi("127.0.0.1", -1)
-                .withExecutor(executorType, name, 2)
-                .withLease(LeaseConfig.of(3_000, 300))
-                .withRunner(this::run)
-                .withNetwork(ColonyNetwork.Settings.of("127.0.0.1", 0, bootstrap, admit));
-        Node n = Node.start(cfg);
-        nodes.add(n);
-        return n;
+        return colony.start(name, bootstrap, c -> c.withExecutor(executorType, name, 2).withRunner(this::run));
     }
 
     /** markers of runs that were stopped by the runtime */
@@ -100,16 +73,6 @@ class MultiNodeTest {
         };
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String> addresses(Node n) {
-        return (List<String>) n.info().join().get("addresses");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static int peerCount(Node n) {
-        return ((List<Object>) n.info().join().get("peers")).size();
-    }
-
     private ProcessView submit(Node on, String executorType, String marker) {
         FunctionSpec spec = SpecCodec.parse("{\"conditions\":{\"executortype\":\"" + executorType
                 + "\"},\"funcname\":\"echo\",\"args\":[\"" + marker + "\"]}");
@@ -117,20 +80,12 @@ class MultiNodeTest {
     }
 
     private static Optional<ProcessView> get(Node n, String id) {
-        return n.process(io.colony.protocol.Ids.parseProcessId(id)).join();
+        return InMemoryColony.process(n, id);
     }
 
     private List<Node> colony(int size, String... executorTypes) {
-        Node first = start("n0", executorTypes[0], List.of());
-        first.applyRecords(List.of(ownerRecords.admit(System.currentTimeMillis(), user.publicKey(), Role.USER, "u", 0)))
-                .join();
-        for (int i = 1; i < size; i++) {
-            start("n" + i, executorTypes[i % executorTypes.length], addresses(first));
-        }
-        await().atMost(WAIT).until(() -> nodes.stream().allMatch(n -> peerCount(n) == size - 1));
-        // the user's admission reached everyone
-        await().atMost(WAIT).until(() -> nodes.stream().allMatch(n -> n.isMember(user.publicKey()).join()));
-        return nodes;
+        return colony.colony(size, (i, c) -> c.withExecutor(executorTypes[i % executorTypes.length], "n" + i, 2)
+                .withRunner(this::run));
     }
 
     @Test
@@ -198,9 +153,8 @@ class MultiNodeTest {
         await().atMost(WAIT).until(() -> ids.stream().allMatch(id ->
                 get(nodes.get(0), id).map(v -> v.state() == ProcessState.SUCCESS).orElse(false)));
         // restart on the same data dir and key
-        Node back = Node.start(stopped.config());
-        nodes.add(back);
-        Node fresh = start("late", "none", addresses(nodes.get(0)));
+        Node back = colony.restart(stopped.config());
+        Node fresh = start("late", "none", InMemoryColony.addresses(nodes.get(0)));
         for (Node n : List.of(back, fresh)) {
             await().atMost(WAIT).until(() -> ids.stream().allMatch(id ->
                     get(n, id).map(v -> v.state() == ProcessState.SUCCESS).orElse(false)));

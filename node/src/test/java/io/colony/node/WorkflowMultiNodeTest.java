@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.colony.node.api.StateEvent;
-import io.colony.node.cluster.ColonyNetwork;
 import io.colony.node.exec.ExecRequest;
 import io.colony.node.exec.ExecResult;
 import io.colony.node.exec.LogSink;
 import io.colony.node.exec.RunningProcess;
-import io.colony.node.lease.LeaseConfig;
 import io.colony.node.ledger.Resources;
 import io.colony.protocol.FunctionSpec;
-import io.colony.protocol.Identity;
 import io.colony.protocol.Ids;
 import io.colony.protocol.ProcessState;
 import io.colony.protocol.ProcessView;
@@ -21,9 +18,7 @@ import io.colony.protocol.RecordFactory;
 import io.colony.protocol.Records;
 import io.colony.protocol.SpecCodec;
 import io.colony.protocol.WorkflowView;
-import io.colony.protocol.pb.Role;
 import io.colony.protocol.pb.SignedRecord;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,52 +28,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Workflows, cancellation, subscriptions and resource conditions across several real nodes on loopback.
+ * Workflows, cancellation, subscriptions and resource conditions across several real nodes on the
+ * in-memory network.
  * The runner is fake: a step whose first argument starts with {@code hold} runs (in its first attempt)
  * until it is stopped; any other step succeeds at once with its first argument and its input as output.
  */
 class WorkflowMultiNodeTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Duration WAIT = InMemoryColony.WAIT;
 
-    @TempDir
-    Path tmp;
-
-    private final Identity owner = Identity.generate();
-    private final RecordFactory ownerRecords = new RecordFactory(owner, owner.publicKey());
-    private final Identity user = Identity.generate();
-    private final RecordFactory userRecords = new RecordFactory(user, owner.publicKey());
-    private final List<Node> nodes = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    final InMemoryColony colony = new InMemoryColony();
+    private final RecordFactory userRecords = colony.userRecords;
+    private final List<Node> nodes = colony.nodes;
+    private final io.colony.protocol.Identity user = colony.user;
     /** marker -> names of the nodes that started it, in order */
     private final Map<String, List<String>> starts = new ConcurrentHashMap<>();
     /** marker -> stop() calls */
     private final Map<String, List<String>> stops = new ConcurrentHashMap<>();
-
-    @AfterEach
-    void tearDown() {
-        nodes.forEach(Node::close);
-    }
-
-    private Node start(String name, String executorType, List<String> bootstrap, UnaryOperator<NodeConfig> tweak) {
-        Identity key = Identity.generate();
-        Path dir = tmp.resolve(name);
-        KeyFiles.write(dir.resolve("node.key"), key);
-        SignedRecord admit = ownerRecords.admit(System.currentTimeMillis(), key.publicKey(), Role.NODE, name, 0);
-        NodeConfig cfg = NodeConfig.of(dir, owner.memberId())
-                .withApi("127.0.0.1", -1)
-                .withExecutor(executorType, name, 2)
-                .withLease(LeaseConfig.of(3_000, 300))
-                .withRunner((req, sink) -> run(name, req, sink))
-                .withNetwork(ColonyNetwork.Settings.of("127.0.0.1", 0, bootstrap, admit));
-        Node n = Node.start(tweak.apply(cfg));
-        nodes.add(n);
-        return n;
-    }
 
     private RunningProcess run(String node, ExecRequest req, LogSink sink) {
         String marker = req.args().get(0);
@@ -108,16 +79,6 @@ class WorkflowMultiNodeTest {
         };
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String> addresses(Node n) {
-        return (List<String>) n.info().join().get("addresses");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static int peerCount(Node n) {
-        return ((List<Object>) n.info().join().get("peers")).size();
-    }
-
     private static Optional<ProcessView> get(Node n, String id) {
         return n.process(Ids.parseProcessId(id)).join();
     }
@@ -129,16 +90,12 @@ class WorkflowMultiNodeTest {
     /** Nodes n0..n(size-1), types in turn; {@code tweaks[i]} applies to node i if given. */
     @SafeVarargs
     private List<Node> colony(int size, String[] executorTypes, UnaryOperator<NodeConfig>... tweaks) {
-        UnaryOperator<NodeConfig> none = UnaryOperator.identity();
-        Node first = start("n0", executorTypes[0], List.of(), tweaks.length > 0 ? tweaks[0] : none);
-        first.applyRecords(List.of(ownerRecords.admit(System.currentTimeMillis(), user.publicKey(), Role.USER, "u", 0)))
-                .join();
-        for (int i = 1; i < size; i++) {
-            start("n" + i, executorTypes[i % executorTypes.length], addresses(first), tweaks.length > i ? tweaks[i] : none);
-        }
-        await().atMost(WAIT).until(() -> nodes.stream().allMatch(n -> peerCount(n) == size - 1));
-        await().atMost(WAIT).until(() -> nodes.stream().allMatch(n -> n.isMember(user.publicKey()).join()));
-        return nodes;
+        return colony.colony(size, (i, c) -> {
+            String name = "n" + i;
+            NodeConfig cfg = c.withExecutor(executorTypes[i % executorTypes.length], name, 2)
+                    .withRunner((req, sink) -> run(name, req, sink));
+            return tweaks.length > i ? tweaks[i].apply(cfg) : cfg;
+        });
     }
 
     private static FunctionSpec step(String name, String marker, int retries, String... deps) {

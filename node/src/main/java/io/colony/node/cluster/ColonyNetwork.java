@@ -1,17 +1,11 @@
 package io.colony.node.cluster;
 
 import io.colony.node.net.PeerNetwork;
-import io.colony.node.net.gossip.GossipConfig;
-import io.colony.node.net.libp2p.Ed25519KeyPair;
-import io.colony.node.net.libp2p.HostConfig;
-import io.colony.node.net.libp2p.Libp2pNetwork;
 import io.colony.node.replication.ReplicationConfig;
 import io.colony.node.replication.Replicator;
 import io.colony.node.replication.SyncSource;
-import io.colony.protocol.Hex;
 import io.colony.protocol.Identity;
 import io.colony.protocol.pb.SignedRecord;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,30 +13,39 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A node's presence in its colony's peer-to-peer network: the libp2p network (TCP, Noise, yamux,
- * gossipsub), membership on connections ({@link ClusterManager}) and ledger replication
+ * A node's presence in its colony's peer-to-peer network: the {@link PeerNetwork} its settings'
+ * {@link PeerNetworkFactory} builds (libp2p for real nodes), membership on connections ({@link ClusterManager}) and ledger replication
  * ({@link Replicator}). The node's ledger loop owns every ledger access; this class only wires.
  */
 public final class ColonyNetwork implements AutoCloseable {
 
     /**
-     * @param listenHost address to listen on for peers
-     * @param port TCP port for peers (0: any free port)
-     * @param bootstrap multiaddrs of peers to join through
+     * @param network builds the peer-to-peer network from the node's identity
+     * @param bootstrap addresses of peers to join through (multiaddrs on libp2p)
      * @param ownAdmit the owner's Admit of this node's key when joining with a token (null: found in
      *     the ledger, or this is the owner's node)
      */
-    public record Settings(String listenHost, int port, List<String> bootstrap, SignedRecord ownAdmit,
+    public record Settings(PeerNetworkFactory network, List<String> bootstrap, SignedRecord ownAdmit,
             ClusterConfig cluster, ReplicationConfig replication) {
 
-        /** Listen on {@code listenHost:port}, join through {@code bootstrap}, default tunables. */
+        /** libp2p listening on {@code listenHost:port} (0: any free port), join through {@code bootstrap}, default tunables. */
         public static Settings of(String listenHost, int port, List<String> bootstrap, SignedRecord ownAdmit) {
-            return new Settings(listenHost, port, bootstrap, ownAdmit, ClusterConfig.defaults(),
-                    ReplicationConfig.defaults());
+            return of(PeerNetworkFactory.libp2p(listenHost, port), bootstrap, ownAdmit);
+        }
+
+        /** The network {@code network} builds, join through {@code bootstrap}, default tunables. */
+        public static Settings of(PeerNetworkFactory network, List<String> bootstrap, SignedRecord ownAdmit) {
+            return new Settings(network, bootstrap, ownAdmit, ClusterConfig.defaults(), ReplicationConfig.defaults());
         }
 
         public Settings {
+            java.util.Objects.requireNonNull(network, "network");
             bootstrap = List.copyOf(bootstrap);
+        }
+
+        /** These settings with other replication tunables. */
+        public Settings withReplication(ReplicationConfig replication) {
+            return new Settings(network, bootstrap, ownAdmit, cluster, replication);
         }
     }
 
@@ -68,15 +71,7 @@ public final class ColonyNetwork implements AutoCloseable {
     public ColonyNetwork(Identity identity, byte[] colony, String name, Settings settings,
             ScheduledExecutorService loop, SyncSource source, MemberDirectory directory,
             Supplier<SignedRecord> ownAdmit, Consumer<SignedRecord> admitSink) {
-        Ed25519KeyPair key = Ed25519KeyPair.fromSeed(Hex.decode(identity.privateKeyHex(), 32, "node key"));
-        String host = settings.listenHost().contains(":") ? "/ip6/" + settings.listenHost()
-                : "/ip4/" + settings.listenHost();
-        HostConfig hostConfig = HostConfig.builder(key)
-                .listen(host + "/tcp/" + settings.port())
-                .idleTimeout(Duration.ofMinutes(10))
-                .agentVersion("colony/" + version())
-                .build();
-        this.network = new Libp2pNetwork(hostConfig, GossipConfig.defaults());
+        this.network = settings.network().create(identity);
         LoopScheduler scheduler = new LoopScheduler(loop);
         long seed = java.util.Arrays.hashCode(identity.publicKey());
         this.cluster = new ClusterManager(network, colony, ownAdmit, name, directory, admitSink, scheduler,
@@ -180,10 +175,5 @@ public final class ColonyNetwork implements AutoCloseable {
         replicator.close();
         cluster.close();
         network.close();
-    }
-
-    private static String version() {
-        String v = ColonyNetwork.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

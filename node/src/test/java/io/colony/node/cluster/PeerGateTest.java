@@ -97,7 +97,7 @@ class PeerGateTest {
                 .withExecutor("none", name, 1)
                 .withLease(LeaseConfig.of(3_000, 300))
                 .withRunner((req, sink) -> RunningProcess.completed(new ExecResult(0, req.args(), List.of(), null)))
-                .withNetwork(new ColonyNetwork.Settings("127.0.0.1", 0, bootstrap, admit, cluster,
+                .withNetwork(new ColonyNetwork.Settings(PeerNetworkFactory.libp2p("127.0.0.1", 0), bootstrap, admit, cluster,
                         ReplicationConfig.defaults()));
         Node n = Node.start(cfg);
         nodes.add(n);
