@@ -18,8 +18,7 @@ import java.util.Locale;
  * @param failed processes FAILED at node 0 at the end
  * @param lost processes unknown or not final at node 0 at the end
  * @param runsStarted attempts started by executors
- * @param doubleExecutions overlapping runs of one process outside a partition (violations)
- * @param excusedDoubleExecutions overlapping runs that started during or shortly after a partition
+ * @param overlaps every overlap of two runs of one process, with its cause (each also a violation)
  * @param crashes node crashes
  * @param records records created
  * @param recordsByKind records created, by kind (how many Claims per process, etc.)
@@ -42,7 +41,7 @@ import java.util.Locale;
  * @param cronSignatures signatures of tick submissions, summed over the nodes that signed each
  */
 public record SimReport(SimConfig config, int submitted, long succeeded, long failed, long lost, long runsStarted,
-                        long doubleExecutions, long excusedDoubleExecutions, long crashes, long records,
+                        List<DoubleExecution> overlaps, long crashes, long records,
                         Map<RecordKind, Long> recordsByKind, long recordsEverywhere, long p50AllMs, long p99AllMs, long p50CleanMs, long p99CleanMs,
                         double messagesPerNode, double bytesPerNode, long convergenceMs, int forgedInjected,
                         List<Violation> violations, long virtualMs, long events, long wallMs, String traceHash,
@@ -66,7 +65,7 @@ public record SimReport(SimConfig config, int submitted, long succeeded, long fa
         Propagation p = sim.propagation();
         SimConfig c = sim.config();
         return new SimReport(c, sim.submitted().size(), ok, failed, lost, sim.executions().started(),
-                sim.doubleExecutions(), sim.excusedDoubleExecutions(), sim.crashes(), p.created(),
+                sim.doubleExecutions(), sim.crashes(), p.created(),
                 Map.copyOf(sim.createdByKind()), p.complete(),
                 Propagation.quantile(p.allTimes(), 0.5), Propagation.quantile(p.allTimes(), 0.99),
                 Propagation.quantile(p.cleanTimes(), 0.5), Propagation.quantile(p.cleanTimes(), 0.99),
@@ -83,6 +82,29 @@ public record SimReport(SimConfig config, int submitted, long succeeded, long fa
         return values.length == 0 ? 0 : (double) sum / values.length;
     }
 
+    /** Copies the lists. */
+    public SimReport {
+        overlaps = List.copyOf(overlaps);
+        violations = List.copyOf(violations);
+    }
+
+    /** How many double executions happened, whatever their cause. */
+    public long doubleExecutions() {
+        return overlaps.size();
+    }
+
+    /** Double executions by cause. */
+    public Map<DoubleExecution.Cause, Long> doubleExecutionsByCause() {
+        Map<DoubleExecution.Cause, Long> byCause = new java.util.EnumMap<>(DoubleExecution.Cause.class);
+        overlaps.forEach(d -> byCause.merge(d.cause(), 1L, Long::sum));
+        return byCause;
+    }
+
+    /** The violations of invariants other than single live lease (those are {@link #overlaps()}). */
+    public List<Violation> otherViolations() {
+        return violations.stream().filter(v -> !v.invariant().equals(Simulation.SINGLE_LIVE_LEASE)).toList();
+    }
+
     /** True if no invariant was broken. */
     public boolean ok() {
         return violations.isEmpty();
@@ -95,8 +117,8 @@ public record SimReport(SimConfig config, int submitted, long succeeded, long fa
                 config.executors(), config.capacity(), config.seed(), virtualMs / 1000.0, events, wallMs / 1000.0);
         line(b, "processes: submitted %d, succeeded %d, failed %d, lost %d; runs started %d", submitted, succeeded,
                 failed, lost, runsStarted);
-        line(b, "double executions: %d outside partitions, %d during/after a partition; crashes %d",
-                doubleExecutions, excusedDoubleExecutions, crashes);
+        line(b, "double executions: %d (violations), by cause %s; crashes %d", doubleExecutions(),
+                doubleExecutionsByCause(), crashes);
         line(b, "records: %d created, %d reached every node; by kind %s", records, recordsEverywhere,
                 new java.util.TreeMap<>(recordsByKind));
         line(b, "time to reach every node: p50 %d ms, p99 %d ms (fault-free periods: p50 %d ms, p99 %d ms)",
@@ -115,8 +137,14 @@ public record SimReport(SimConfig config, int submitted, long succeeded, long fa
         if (violations.isEmpty()) {
             line(b, "invariants: all held");
         }
+        boolean overlapTraced = false;
         for (Violation v : violations) {
             line(b, "VIOLATION %s", v.headline());
+            boolean overlap = v.invariant().equals(Simulation.SINGLE_LIVE_LEASE);
+            if (overlap && overlapTraced) {
+                continue; // the trace of the first overlap is enough; the others have their line
+            }
+            overlapTraced |= overlap;
             for (String t : v.trace()) {
                 line(b, "  | %s", t);
             }

@@ -47,14 +47,14 @@ import java.util.Set;
  * <p>Invariants, checked as the events that could break them happen, and once more at the end:
  * <ul>
  *   <li><b>authenticity</b>: no node ever stores a forged record (checked on every store);</li>
- *   <li><b>single live lease</b>: two runs of one process never overlap, unless a partition was in
- *       effect within a lease length (plus grace and skew) before the second one started (checked on
- *       every start; see {@link ExecutionLog});</li>
+ *   <li><b>single live lease</b>: two runs of one process never overlap (checked on every start; see
+ *       {@link ExecutionLog}); every overlap is counted with its cause ({@link DoubleExecution}), also
+ *       during a partition, and does not stop the run;</li>
  *   <li><b>no process lost</b>: once faults stop, every submitted process is known by every node;</li>
  *   <li><b>termination</b>: once faults stop, every process ends SUCCESS or FAILED on every node;</li>
  *   <li><b>convergence</b>: once faults stop, every ledger holds the same records (same digest).</li>
  * </ul>
- * The run stops at the first violation; {@link #run()} returns a {@link SimReport} with the trace hash,
+ * The run stops at the first violation of another invariant; {@link #run()} returns a {@link SimReport} with the trace hash,
  * which is identical for identical configurations.
  */
 public final class Simulation {
@@ -65,6 +65,8 @@ public final class Simulation {
     static final long START_MS = 1_700_000_000_000L;
     private static final long CHECK_MS = 500;
     private static final long PROGRESS_MS = 10_000;
+    /** The invariant that overlapping runs break. */
+    static final String SINGLE_LIVE_LEASE = "single live lease";
 
     private final SimConfig config;
     private final VirtualScheduler scheduler = new VirtualScheduler(START_MS);
@@ -99,8 +101,7 @@ public final class Simulation {
     private long partitionStart = -1;
     private long partitionEnd = -1;
     private long convergenceMs = -1;
-    private long doubleExecutions;
-    private long excusedDoubleExecutions;
+    private final List<DoubleExecution> doubleExecutions = new ArrayList<>();
     private long crashes;
     private long forgedRefusals;
     private boolean faultsOn = true;
@@ -208,18 +209,18 @@ public final class Simulation {
         scheduleFaults();
         long faultEnd = START_MS + config.durationMs();
         scheduler.schedule(config.durationMs(), this::stopFaults);
-        for (long t = START_MS; t < faultEnd && violations.isEmpty(); ) {
+        for (long t = START_MS; t < faultEnd && !stopped(); ) {
             t = Math.min(faultEnd, t + PROGRESS_MS);
-            scheduler.runUntil(t, () -> !violations.isEmpty());
+            scheduler.runUntil(t, this::stopped);
             progress.accept(String.format(java.util.Locale.ROOT, "+%d s virtual, %d events, %d records, %.0f s wall",
                     (scheduler.now() - START_MS) / 1000, scheduler.executed(), propagation.created(),
                     (System.nanoTime() - wallStart) / 1e9));
         }
         long deadline = faultEnd + config.quietMs();
-        while (violations.isEmpty() && scheduler.now() < deadline && !settled()) {
-            scheduler.runUntil(Math.min(deadline, scheduler.now() + CHECK_MS), () -> !violations.isEmpty());
+        while (!stopped() && scheduler.now() < deadline && !settled()) {
+            scheduler.runUntil(Math.min(deadline, scheduler.now() + CHECK_MS), this::stopped);
         }
-        if (violations.isEmpty()) {
+        if (!stopped()) {
             finalChecks();
         }
         trace.add(scheduler.now(), "end after " + scheduler.executed() + " events");
@@ -483,17 +484,22 @@ public final class Simulation {
         }
     }
 
+    /**
+     * Every overlap is a violation, counted with its cause. Overlaps do not stop the run (unlike the
+     * other invariants), so that the other invariants are still checked after a partition.
+     */
     private void overlap(ExecutionLog.Run live, ExecutionLog.Run started) {
         long window = config.leaseMs() + ledgerConfig.graceMs() + 2 * config.skewMs();
         boolean partitioned = partitionStart >= 0 && partitionStart <= started.startMs()
                 && (partitionEnd < 0 || partitionEnd >= started.startMs() - window);
-        if (partitioned) {
-            excusedDoubleExecutions++;
-            trace.add(scheduler.now(), "double execution during a partition: " + live + " / " + started);
-        } else {
-            doubleExecutions++;
-            violation("single live lease", "two live runs: " + live + " and " + started);
-        }
+        DoubleExecution d = DoubleExecution.of(live, started, partitioned);
+        doubleExecutions.add(d);
+        violation(SINGLE_LIVE_LEASE, d.detail());
+    }
+
+    /** True once an invariant other than single live lease is broken: the run stops there. */
+    private boolean stopped() {
+        return violations.stream().anyMatch(v -> !v.invariant().equals(SINGLE_LIVE_LEASE));
     }
 
     private void violation(String invariant, String detail) {
@@ -601,12 +607,8 @@ public final class Simulation {
         return convergenceMs;
     }
 
-    long doubleExecutions() {
-        return doubleExecutions;
-    }
-
-    long excusedDoubleExecutions() {
-        return excusedDoubleExecutions;
+    List<DoubleExecution> doubleExecutions() {
+        return List.copyOf(doubleExecutions);
     }
 
     long crashes() {

@@ -25,6 +25,10 @@ class InvariantTest {
         assertFalse(v.trace().isEmpty(), "the trace leading to it");
         assertTrue(v.trace().get(v.trace().size() - 1).contains("VIOLATION"), v.trace().toString());
         assertTrue(r.format().contains("VIOLATION single live lease"), r.format());
+        // no partition: the overlaps are counted with the cause the simulation saw, none is excused
+        assertEquals(r.doubleExecutions(), r.violations().size(), r::format);
+        assertTrue(r.overlaps().stream().noneMatch(d -> d.cause() == DoubleExecution.Cause.PARTITION), r::format);
+        assertTrue(v.detail().startsWith(r.overlaps().get(0).explanation()), v.detail());
     }
 
     @Test

@@ -35,6 +35,16 @@ public final class ExecutionLog {
             return processId;
         }
 
+        /** The attempt this run executes. */
+        public int attempt() {
+            return attempt;
+        }
+
+        /** The index of the node that runs it. */
+        public int node() {
+            return node;
+        }
+
         /** When the run started. */
         public long startMs() {
             return startMs;
