@@ -196,6 +196,15 @@ final class AllBench implements Callable<Integer> {
             row("submit-to-RUNNING latency, 1 node", String.format(Locale.ROOT, "p50 %d ms, p99 %d ms", r.p50RunningMs(),
                     r.p99RunningMs()), "claim time minus submit time of those processes (one clock)",
                     Map.of("p50Ms", r.p50RunningMs(), "p99Ms", r.p99RunningMs()));
+            row("cpu per process, 1 node", String.format(Locale.ROOT, "node %.2f ms, clients %.2f ms", r.cpu().nodeMs(),
+                    r.cpu().clientMs()), "thread CPU times in this JVM during that run (clients: submitting and HTTP "
+                            + "client threads; node: the rest)",
+                    Map.of("nodeMs", round2(r.cpu().nodeMs()), "clientMs", round2(r.cpu().clientMs())));
+            LocalBench.Latency l = LocalBench.latency(Math.min(processes, 1000), false, progress);
+            row("submit-to-start latency, 1 node, one in flight", String.format(Locale.ROOT,
+                    "p50 %.2f ms, p99 %.2f ms", l.p50Ms(), l.p99Ms()), String.format(Locale.ROOT,
+                    "%,d processes one after the other: just before the submit call until the executor starts it",
+                    l.samples()), Map.of("p50Ms", round2(l.p50Ms()), "p99Ms", round2(l.p99Ms())));
         }, what, "");
     }
 

@@ -43,9 +43,21 @@ final class BenchCommand {
         int capacity;
         @Option(names = "--tls", description = "Serve the API over HTTPS (a self-signed certificate the client pins).")
         boolean tls;
+        @Option(names = "--latency", description = {"Latency mode: one submission in flight at a time (--processes of them);",
+                "time from just before the submit call until the executor starts the process, one clock."})
+        boolean latency;
 
         @Override
         public Integer call() throws Exception {
+            if (latency) {
+                LocalBench.Latency l = LocalBench.latency(processes, tls, progress(spec));
+                PrintWriter out = spec.commandLine().getOut();
+                out.printf("processes: %d, one in flight%s%n", l.samples(), tls ? ", API over TLS" : "");
+                out.printf("submit to start: p50 %.2f ms, p99 %.2f ms, max %.2f ms (from just before the submit call"
+                        + " until the executor starts it, one clock)%n", l.p50Ms(), l.p99Ms(), l.maxMs());
+                printCpu(out, l.cpu());
+                return 0;
+            }
             LocalBench.Result r = LocalBench.run(processes, clients, capacity, tls, progress(spec));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("processes: %d, clients: %d, capacity: %d%s%n", r.processes(), r.clients(), r.capacity(),
@@ -55,7 +67,13 @@ final class BenchCommand {
                     r.seconds());
             out.printf("submit to RUNNING: p50 %d ms, p99 %d ms (claim time minus submit time, one clock)%n",
                     r.p50RunningMs(), r.p99RunningMs());
+            printCpu(out, r.cpu());
             return 0;
+        }
+
+        private static void printCpu(PrintWriter out, LocalBench.CpuPerProcess cpu) {
+            out.printf("cpu per process: node %.2f ms, clients %.2f ms (thread CPU times in this JVM)%n", cpu.nodeMs(),
+                    cpu.clientMs());
         }
     }
 
