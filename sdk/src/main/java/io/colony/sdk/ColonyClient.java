@@ -29,10 +29,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Java client of a colony node's HTTP API ({@code /api/v1}). State-changing calls are records signed
@@ -64,7 +63,9 @@ public final class ColonyClient {
 
     private final URI base;
     private final Identity identity;
-    private final HttpClient http;
+    private final HttpTransport http;
+    /** The path of {@link #base} (usually empty), before {@code /api/v1}. */
+    private final String prefix;
     private final ObjectMapper json;
     private final ClientTls tls;
     private volatile RecordFactory records;
@@ -91,11 +92,8 @@ public final class ColonyClient {
         this.base = URI.create(b);
         this.identity = identity;
         this.tls = tls;
-        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-        if (tls != null) {
-            hb.sslContext(tls.context());
-        }
-        this.http = hb.build();
+        this.http = new HttpTransport(this.base, tls);
+        this.prefix = this.base.getRawPath() == null ? "" : this.base.getRawPath();
         this.json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     }
 
@@ -165,7 +163,7 @@ public final class ColonyClient {
     /** {@code GET /health}: true if the node answers. */
     public boolean healthy() {
         try {
-            return call("GET", "/health", null, Duration.ofSeconds(5)).statusCode() == 200;
+            return call("GET", "/health", null, Duration.ofSeconds(5)).status() == 200;
         } catch (ColonyException e) {
             return false;
         }
@@ -322,17 +320,17 @@ public final class ColonyClient {
 
     /** Reads one event stream to its end; returns the last event's name. */
     private String stream(String path, Consumer<StateEvent> listener, Runnable onLog) {
-        URI uri = URI.create(base + "/api/v1" + path);
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-                .header("Accept", "text/event-stream").GET();
-        sign(rb, "GET", uri, null);
-        HttpResponse<Stream<String>> resp = send(rb.build(), HttpResponse.BodyHandlers.ofLines());
-        try (Stream<String> lines = resp.body()) {
-            if (resp.statusCode() != 200) {
-                byte[] body = String.join("\n", lines.limit(100).toList()).getBytes(StandardCharsets.UTF_8);
-                expectOk(new BufferedResponse(resp, body));
+        String target = prefix + "/api/v1" + path;
+        Map<String, String> headers = signed("GET", target, null);
+        headers.put("Accept", "text/event-stream");
+        // the node ends the stream after ?timeout= seconds; a read waits that long at most, and a margin
+        Duration readTimeout = REQUEST_TIMEOUT.plusSeconds(streamSeconds(path));
+        try (HttpReply resp = send(() -> http.open("GET", target, headers, readTimeout));
+             BufferedReader lines = new BufferedReader(new InputStreamReader(resp.stream(), StandardCharsets.UTF_8))) {
+            if (resp.status() != 200) {
+                expectOk(new HttpReply(resp.status(), resp.headers(), resp.stream().readNBytes(64 * 1024), null));
             }
-            return EventStreamReader.read(lines.iterator(), (name, data) -> {
+            return EventStreamReader.read(lines.lines().iterator(), (name, data) -> {
                 if (name.equals("log") && onLog != null) {
                     onLog.run();
                 }
@@ -346,6 +344,17 @@ public final class ColonyClient {
             });
         } catch (UncheckedIOException e) {
             throw new ColonyException(0, "lost the node at " + base + ": " + e.getCause().getMessage(), null);
+        } catch (IOException e) {
+            throw new ColonyException(0, "lost the node at " + base + ": " + e.getMessage(), null);
+        }
+    }
+
+    private static long streamSeconds(String path) {
+        int i = path.indexOf("timeout=");
+        try {
+            return i < 0 ? 0 : Long.parseLong(path.substring(i + "timeout=".length()).replaceAll("[^0-9].*", ""));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
@@ -510,9 +519,9 @@ public final class ColonyClient {
             if (gpu != null) {
                 req.put("gpu", gpu);
             }
-            HttpResponse<byte[]> resp = call("POST", "/executors/assign", req,
+            HttpReply resp = call("POST", "/executors/assign", req,
                     Duration.ofMillis(leftMs).plus(REQUEST_TIMEOUT));
-            if (resp.statusCode() == 204) {
+            if (resp.status() == 204) {
                 return Optional.empty();
             }
             JsonNode offer = read(expectOk(resp), JsonNode.class);
@@ -595,16 +604,16 @@ public final class ColonyClient {
         return Hex.encode(Ids.parseProcessId(id));
     }
 
-    private HttpResponse<byte[]> httpGet(String path) {
+    private HttpReply httpGet(String path) {
         return expectOk(call("GET", path, null, REQUEST_TIMEOUT));
     }
 
-    private HttpResponse<byte[]> post(String path, Object body) {
+    private HttpReply post(String path, Object body) {
         return expectOk(call("POST", path, body, REQUEST_TIMEOUT));
     }
 
-    private HttpResponse<byte[]> call(String method, String path, Object body, Duration timeout) {
-        URI uri = URI.create(base + "/api/v1" + path);
+    private HttpReply call(String method, String path, Object body, Duration timeout) {
+        String target = prefix + "/api/v1" + path;
         byte[] bytes = null;
         if (body != null) {
             try {
@@ -614,18 +623,16 @@ public final class ColonyClient {
             }
         }
         for (int attempt = 0; ; attempt++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
-            if (bytes == null) {
-                b.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
-                b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+            Map<String, String> headers = signed(method, target, bytes);
+            if (bytes != null) {
+                headers.put("Content-Type", "application/json");
             }
-            sign(b, method, uri, bytes);
-            HttpResponse<byte[]> resp = send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (resp.statusCode() != 429 || attempt >= MAX_RATE_RETRIES) {
+            byte[] sent = bytes;
+            HttpReply resp = send(() -> http.exchange(method, target, headers, sent, timeout));
+            if (resp.status() != 429 || attempt >= MAX_RATE_RETRIES) {
                 return resp;
             }
-            long waitS = resp.headers().firstValueAsLong("Retry-After").orElse(1);
+            long waitS = resp.headerAsLong("Retry-After", 1);
             try {
                 Thread.sleep(Math.min(5, Math.max(1, waitS)) * 1000);
             } catch (InterruptedException e) {
@@ -639,62 +646,56 @@ public final class ColonyClient {
      * Adds the request-signature headers (see {@link RequestSignature}) when this client has a key;
      * they cover the method, the path and query as sent, a timestamp, a fresh nonce and the body.
      */
-    private void sign(HttpRequest.Builder b, String method, URI uri, byte[] body) {
-        if (identity == null) {
-            return;
+    private Map<String, String> signed(String method, String pathAndQuery, byte[] body) {
+        Map<String, String> h = new LinkedHashMap<>();
+        if (identity != null) {
+            h.putAll(RequestSignature.headers(identity, method, pathAndQuery, body));
         }
-        String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        RequestSignature.headers(identity, method, pathAndQuery, body).forEach(b::header);
+        return h;
     }
 
-    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) {
+    /** One exchange with the node over {@link HttpTransport}. */
+    @FunctionalInterface
+    private interface Exchange {
+        HttpReply run() throws IOException;
+    }
+
+    private HttpReply send(Exchange exchange) {
         try {
-            return http.send(req, handler);
-        } catch (HttpTimeoutException e) {
+            return exchange.run();
+        } catch (SocketTimeoutException e) {
             throw new ColonyException(0, "node at " + base + " did not answer in time", null);
         } catch (ConnectException e) {
-            throw new ColonyException(0, "cannot reach a node at " + base + " (is it running?)", null);
+            throw new ColonyException(0, "cannot reach a node at " + base + ": connection refused (is it running?)", null);
+        } catch (UnknownHostException e) {
+            throw new ColonyException(0, "cannot reach a node at " + base + ": unknown host " + e.getMessage(), null);
         } catch (javax.net.ssl.SSLException e) {
-            String got = tls == null ? null : tls.lastMismatch();
-            if (got != null && tls.pin() != null) {
-                throw new ColonyException(0, "refusing to connect to " + base + ": its TLS certificate has SHA-256 "
-                        + got + ", not the pinned COLONY_TLS_FINGERPRINT " + tls.pin(), null);
-            }
-            throw new ColonyException(0, "TLS with the node at " + base + " failed: " + e.getMessage()
-                    + (tls != null && tls.pin() == null ? " (a self-signed node certificate needs COLONY_TLS_FINGERPRINT)"
-                    : ""), null);
+            throw tlsFailure(e);
         } catch (IOException e) {
             if (e.getCause() instanceof javax.net.ssl.SSLException ssl) {
-                String got = tls == null ? null : tls.lastMismatch();
-                if (got != null && tls.pin() != null) {
-                    throw new ColonyException(0, "refusing to connect to " + base + ": its TLS certificate has"
-                            + " SHA-256 " + got + ", not the pinned COLONY_TLS_FINGERPRINT " + tls.pin(), null);
-                }
+                throw tlsFailure(ssl);
             }
             throw new ColonyException(0, "cannot talk to node at " + base + ": " + e.getMessage(), null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ColonyException(0, "interrupted", null);
         }
     }
 
-    private HttpResponse<byte[]> expectOk(HttpResponse<byte[]> resp) {
-        expectOk(new BufferedResponse(resp, resp.body()));
-        return resp;
-    }
-
-    /** A status and a body read into memory. */
-    private record BufferedResponse(HttpResponse<?> response, byte[] body) {
-        int statusCode() {
-            return response.statusCode();
+    /** One line for a failed TLS handshake: the pinned certificate did not match, or why it failed. */
+    private ColonyException tlsFailure(javax.net.ssl.SSLException e) {
+        String got = tls == null ? null : tls.lastMismatch();
+        if (got != null && tls.pin() != null) {
+            return new ColonyException(0, "refusing to connect to " + base + ": its TLS certificate has SHA-256 "
+                    + got + ", not the pinned COLONY_TLS_FINGERPRINT " + tls.pin(), null);
         }
+        return new ColonyException(0, "TLS with the node at " + base + " failed: " + e.getMessage()
+                + (tls != null && tls.pin() == null ? " (a self-signed node certificate needs COLONY_TLS_FINGERPRINT)"
+                : ""), null);
     }
 
-    /** Throws the node's error for a non-2xx status. */
-    private void expectOk(BufferedResponse resp) {
-        int s = resp.statusCode();
+    /** Returns {@code resp}, or throws the node's error for a non-2xx status. */
+    private HttpReply expectOk(HttpReply resp) {
+        int s = resp.status();
         if (s >= 200 && s < 300) {
-            return;
+            return resp;
         }
         String message = "HTTP " + s;
         String field = null;
@@ -710,7 +711,7 @@ public final class ColonyClient {
         throw ColonyException.of(s, message, field);
     }
 
-    private <T> T read(HttpResponse<byte[]> resp, Class<T> type) {
+    private <T> T read(HttpReply resp, Class<T> type) {
         try {
             return json.readValue(resp.body(), type);
         } catch (IOException e) {
@@ -718,7 +719,7 @@ public final class ColonyClient {
         }
     }
 
-    private <T> T read(HttpResponse<byte[]> resp, TypeReference<T> type) {
+    private <T> T read(HttpReply resp, TypeReference<T> type) {
         try {
             return json.readValue(resp.body(), type);
         } catch (IOException e) {
