@@ -32,6 +32,10 @@ final class HttpTransport {
     private static final int MAX_LINE = 64 * 1024;
     private static final int MAX_HEADERS = 100;
     private static final int MAX_IDLE = 4;
+    /** Largest reply body read into memory (a hostile or broken node cannot exhaust the heap). */
+    private static final int MAX_BODY = 256 << 20;
+    /** Most interim (1xx) replies accepted before the real one. */
+    private static final int MAX_INTERIM = 8;
 
     private final String host;
     private final int port;
@@ -104,7 +108,10 @@ final class HttpTransport {
             c.socket.setSoTimeout(millis(timeout));
             c.send(method, pathAndQuery, headers, body);
             Head head = c.readHead(method);
-            byte[] bytes = head.body.readAllBytes();
+            byte[] bytes = head.body.readNBytes(MAX_BODY + 1);
+            if (bytes.length > MAX_BODY) {
+                throw new IOException("the node's reply is larger than " + (MAX_BODY >> 20) + " MiB");
+            }
             keep = head.reusable;
             return new HttpReply(head.status, head.headers, bytes, null);
         } finally {
@@ -209,6 +216,10 @@ final class HttpTransport {
         }
 
         Head readHead(String method) throws IOException {
+            return readHead(method, 0);
+        }
+
+        private Head readHead(String method, int interim) throws IOException {
             String status = readLine(in);
             if (status == null) {
                 if (used) {
@@ -244,7 +255,10 @@ final class HttpTransport {
                 throw new EOFException("the node closed the connection inside a reply");
             }
             if (code < 200) { // 100 Continue and the like: the real reply follows
-                return readHead(method);
+                if (interim >= MAX_INTERIM) {
+                    throw new IOException("the node sent more than " + MAX_INTERIM + " interim replies");
+                }
+                return readHead(method, interim + 1);
             }
             boolean close = first(headers, "connection").equalsIgnoreCase("close") || parts[0].equals("HTTP/1.0");
             InputStream body;
