@@ -6,8 +6,8 @@ import java.lang.management.ThreadMXBean;
 /**
  * CPU time of this JVM during a benchmark, split into the clients' share and the node's: the clients'
  * share is the CPU of the threads named {@link #CLIENT_THREAD}, of the thread that started the meter
- * (it waits for results over HTTP) and of the JDK HTTP client's threads (named {@code HttpClient-...});
- * the node's share is the rest of the process's CPU time (API, ledger loop, executor, GC, JIT).
+ * (it waits for results over HTTP) and of any JDK HTTP client threads (named {@code HttpClient-...}; the
+ * SDK's own transport runs on the calling threads); the node's share is the rest of the process's CPU time (API, ledger loop, executor, GC, JIT).
  */
 final class CpuMeter {
     /** Name given to the benchmark's submitting threads. */

@@ -23,6 +23,8 @@ class BenchAllTest {
             "ledger rebuild on open",
             "processes/s end to end, 1 node, no-op executor",
             "submit-to-RUNNING latency, 1 node",
+            "cpu per process, 1 node",
+            "submit-to-start latency, 1 node, one in flight",
             "heap per 1,000 processes in a node's ledger",
             "node restart with those processes",
             "record propagation, 2 nodes",

@@ -309,7 +309,7 @@ class JarSmokeIT {
         assertEquals(0, r.status(), r.err() + r.out());
         JsonNode all = JSON.readTree(r.out());
         assertTrue(all.path("machine").path("cores").asInt() > 0, r.out());
-        assertEquals(12, all.path("rows").size(), r.out());
+        assertEquals(14, all.path("rows").size(), r.out());
         JsonNode plain = all.path("rows").path(0);
         JsonNode cds = all.path("rows").path(1);
         assertTrue(plain.path("what").asText().startsWith("start-up: main to API listening"), plain.toString());
