@@ -15,7 +15,7 @@ public record ReplicationConfig(long syncIntervalMs, int maxIdsPerResponse, int 
         int maxResponseBytes, long requestTimeoutMs, long refusedRetryMs, int maxBucketsPerRound) {
 
     public static ReplicationConfig defaults() {
-        return new ReplicationConfig(2_000, 16_384, 512, 1 << 20, 3_000, 30_000, 32);
+        return new ReplicationConfig(2_000, 16_384, 512, 1 << 20, 5_000, 30_000, 32);
     }
 
     public ReplicationConfig withSyncIntervalMs(long ms) {

@@ -290,7 +290,9 @@ public final class Replicator implements AutoCloseable {
         long delay = base / 2 + (long) (random.nextDouble() * base);
         timer = scheduler.schedule(delay, () -> owner.execute(() -> {
             List<String> peers = new ArrayList<>(network.connectedPeers());
-            peers.removeIf(p -> !trustedPeer.test(p));
+            // a peer still answering an earlier round (or cut off, its request not timed out yet) is
+            // skipped: the round goes to a peer that can answer now
+            peers.removeIf(p -> !trustedPeer.test(p) || syncing.contains(p));
             if (!peers.isEmpty()) {
                 peers.sort(null);
                 pullFrom(peers.get(random.nextInt(peers.size())));
