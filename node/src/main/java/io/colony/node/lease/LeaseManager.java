@@ -49,6 +49,8 @@ public final class LeaseManager {
         final int attempt;
         final long claimedAt;
         boolean started;
+        /** When the program was started (this executor's clock): maxexectime counts from here. */
+        long startedAt;
         boolean checked;
         long confirmedUntil;
         long lastRenewAt;
@@ -198,6 +200,7 @@ public final class LeaseManager {
                 return false; // a peer has not answered the claim check yet
             }
             l.started = true;
+            l.startedAt = now;
             l.confirmedUntil = s.leaseUntilMs();
             actions.add(new LeaseAction.Start(l.processId, l.attempt));
             return running(l, s, now, actions);
@@ -219,7 +222,7 @@ public final class LeaseManager {
             actions.add(new LeaseAction.Stop(l.processId, l.attempt, "lease renewals not confirmed"));
             return true;
         }
-        if (s.maxExecMs() > 0 && now >= s.startedMs() + s.maxExecMs()) {
+        if (s.maxExecMs() > 0 && now >= l.startedAt + s.maxExecMs()) {
             actions.add(new LeaseAction.Stop(l.processId, l.attempt, "maxexectime exceeded"));
             return true;
         }

@@ -133,6 +133,22 @@ class LeaseManagerTest {
         assertEquals(1, count(turn(m), LeaseAction.Start.class));
     }
 
+    /** A `sleep 1.5` with maxexectime 2 after a 1 s settle delay is not stopped after 1 s of running. */
+    @Test
+    void maxExecTimeCountsFromTheProgramsStartNotFromTheClaim() {
+        byte[] p = submit(FunctionSpec.of("cli", "sleep", "1.5").withLimits(0, 2, 0));
+        LeaseManager m = manager(1, LeaseConfig.of(10_000, 1_000));
+        turn(m);
+        now += 1_000;
+        assertEquals(1, count(turn(m), LeaseAction.Start.class));
+        long started = now;
+        while (now < started + 1_990) {
+            now += 10;
+            assertEquals(0, count(turn(m), LeaseAction.Stop.class), "stopped " + (now - started) + " ms after start");
+        }
+        assertEquals(1, m.finished(p, true, List.of("done"), List.of(), now).size(), "its close is signed");
+    }
+
     @Test
     void aLostClaimRaceNeverStarts() {
         Identity otherId = Identity.generate();
@@ -218,8 +234,8 @@ class LeaseManagerTest {
             }
         }
         assertEquals("maxexectime exceeded", stop.reason());
-        long startedMs = ledger.summary(e).orElseThrow().startedMs();
-        assertTrue(startedMs >= started && now >= startedMs + 5_000 && now < startedMs + 5_250, "at " + now);
+        // counted from the program's start on this executor's clock (here: the turn that claimed it)
+        assertTrue(now >= started + 5_000 && now < started + 5_250, "at " + now);
     }
 
     @Test
