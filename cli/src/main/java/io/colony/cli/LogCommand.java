@@ -66,13 +66,14 @@ final class LogCommand {
         long intervalMs;
         @Option(names = {"-l", "--long"}, description = "Print each line's time and stream (stdout or stderr) before it.")
         boolean long_;
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
-                description = "Give up after this many seconds (exit status 3; default 0: follow until the process ends).")
-        long timeoutSeconds;
+        @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "0", converter = DurationConverter.class,
+                description = "Give up after this long: 90s, 5m, 1h; a bare number is seconds"
+                        + " (exit status 3; default 0: follow until the process ends).")
+        java.time.Duration timeout;
 
         @Override
         public Integer call() {
-            Usage.range(spec, "--timeout", timeoutSeconds, 0, 365L * 86_400);
+            long timeoutSeconds = WaitTimeout.checked(spec, "--timeout", timeout, 0, 365L * 86_400);
             ColonyClient c = client.reading();
             String full = c.resolveId("process", id);
             PrintWriter out = spec.commandLine().getOut();

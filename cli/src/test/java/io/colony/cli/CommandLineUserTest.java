@@ -87,7 +87,7 @@ class CommandLineUserTest extends DevNodeCliTest {
         assertFalse(ps.out().contains("never-submitted"), "a usage error submitted nothing");
 
         Result slow = client("process", "exec", "--type", "cli", "--func", "sleep", "--args", "30", "--wait",
-                "--timeout", "1");
+                "--timeout", "1s");
         assertEquals(3, slow.status(), slow.err());
         oneErrorLine(slow);
         assertTrue(slow.err().contains("timed out"), slow.err());
@@ -99,6 +99,26 @@ class CommandLineUserTest extends DevNodeCliTest {
         for (JsonNode p : JSON.readTree(psw.out())) {
             client("process", "cancel", p.get("id").asText());
         }
+    }
+
+    @Test
+    void waitTimeoutsTakeTheDurationsOfEveryOtherCommand() throws Exception {
+        for (String bad : new String[] {"500ms", "31d", "0", "-5", "5x", "1h30"}) {
+            Result r = client("process", "exec", "--type", "cli", "--func", "echo", "--args", "never-submitted-" + bad,
+                    "--wait", "--timeout", bad);
+            assertEquals(2, r.status(), bad + ": " + r.err());
+            oneErrorLine(r);
+            assertTrue(r.err().contains("--timeout"), r.err());
+        }
+        Result ps = client("process", "ps", "--json", "--limit", "1000");
+        assertFalse(ps.out().contains("never-submitted"), "a usage error submitted nothing");
+        Result log = client("log", "follow", "0".repeat(64), "--timeout", "2x");
+        assertEquals(2, log.status(), log.err());
+        oneErrorLine(log);
+        Result ok = client("process", "exec", "--type", "cli", "--func", "echo", "--args", "in-time", "--wait",
+                "--timeout", "2m");
+        assertEquals(0, ok.status(), ok.err());
+        assertEquals("in-time\n", ok.out());
     }
 
     @Test
