@@ -48,6 +48,13 @@ class CommandLineUserTest extends DevNodeCliTest {
         assertEquals(1, tooShort.status());
         oneErrorLine(tooShort);
         assertTrue(tooShort.err().contains("6 to 64 hex"), tooShort.err());
+        Result tooLong = client("process", "get", id + "ff");
+        assertEquals(1, tooLong.status());
+        oneErrorLine(tooLong);
+        assertTrue(tooLong.err().contains("an id is 64 hex characters"), tooLong.err());
+        Result notHex = client("process", "get", "zz" + id.substring(2, 10));
+        assertEquals(1, notHex.status());
+        assertTrue(notHex.err().contains("must be hex characters"), notHex.err());
         Result none = client("process", "get", "ffffff" + "0".repeat(10));
         assertEquals(1, none.status());
         oneErrorLine(none);

@@ -239,8 +239,12 @@ public final class ColonyClient {
         if (t.length() == 64 && t.matches("[0-9a-f]+")) {
             return t;
         }
-        if (!t.matches("[0-9a-f]{1,64}")) {
+        if (!t.matches("[0-9a-f]+")) {
             throw new ColonyException.BadRequestException(400, kind + " id must be hex characters, not '" + id + "'", "id");
+        }
+        if (t.length() > 64) {
+            throw new ColonyException.BadRequestException(400, kind + " id '" + id + "' is " + t.length()
+                    + " characters long: an id is 64 hex characters (a unique prefix of at least 6 names it too)", "id");
         }
         JsonNode r = read(httpGet("/ids/" + t + "?kind=" + kind), JsonNode.class);
         return r.get("id").asText();
