@@ -7,6 +7,7 @@ import java.io.InputStream;
 /** The body of an HTTP/1.1 reply sent with {@code Transfer-Encoding: chunked}, de-chunked. */
 final class ChunkedInputStream extends InputStream {
 
+    private static final int MAX_TRAILERS = 100;
     private final InputStream in;
     private long left;
     private boolean done;
@@ -35,7 +36,13 @@ final class ChunkedInputStream extends InputStream {
         }
         left -= n;
         if (left == 0) {
-            HttpTransport.readLine(in); // the CRLF after the chunk
+            String end = HttpTransport.readLine(in); // the CRLF after the chunk
+            if (end == null) {
+                throw new EOFException("the node closed the connection inside a reply");
+            }
+            if (!end.isEmpty()) {
+                throw new IOException("malformed chunked reply from the node: a chunk is longer than its size says");
+            }
         }
         return n;
     }
@@ -48,17 +55,23 @@ final class ChunkedInputStream extends InputStream {
         int semi = line.indexOf(';');
         String size = (semi < 0 ? line : line.substring(0, semi)).strip();
         try {
-            left = Long.parseLong(size, 16);
+            left = size.matches("[0-9a-fA-F]{1,15}") ? Long.parseLong(size, 16) : -1;
         } catch (NumberFormatException e) {
-            throw new IOException("malformed chunk size from the node: '" + size + "'");
+            left = -1;
         }
         if (left < 0) {
-            throw new IOException("malformed chunk size from the node: '" + size + "'");
+            throw new IOException("malformed chunk size from the node: " + HttpTransport.quoted(size));
         }
         if (left == 0) {
             String trailer;
+            int trailers = 0;
             while ((trailer = HttpTransport.readLine(in)) != null && !trailer.isEmpty()) {
-                // trailers are ignored
+                if (++trailers > MAX_TRAILERS) { // trailers are ignored, but not without end
+                    throw new IOException("the node sent more than " + MAX_TRAILERS + " trailer fields");
+                }
+            }
+            if (trailer == null) {
+                throw new EOFException("the node closed the connection inside a reply");
             }
             done = true;
             return false;
