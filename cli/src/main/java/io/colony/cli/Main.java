@@ -1,8 +1,6 @@
 package io.colony.cli;
 
-import io.colony.sdk.ColonyException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
@@ -64,15 +62,22 @@ public final class Main implements Runnable {
         throw new ParameterException(spec.commandLine(), "a command is required");
     }
 
-    /** Runs the command line and exits with its status. */
+    /** Runs the command line and exits with its status (as {@link Colony#main}, the jar's entry point). */
     public static void main(String[] args) {
-        System.setProperty(MAIN_MS_PROPERTY, Long.toString(System.currentTimeMillis()));
-        int status = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
-        System.exit(status);
+        Colony.main(args);
     }
 
     /** Runs the command line with the given streams and returns the exit status (for tests and embedding). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        int quick = QuickRead.run(out, err, System.getenv(), args);
+        if (quick >= 0) {
+            return quick;
+        }
+        return withPicocli(out, err, args);
+    }
+
+    /** {@link #run} without {@link QuickRead}: every command line goes through picocli. */
+    static int withPicocli(PrintWriter out, PrintWriter err, String... args) {
         Class<?> only = args.length > 0 ? COMMANDS.get(args[0]) : null;
         CommandLine cmd;
         if (only != null) {
@@ -97,7 +102,7 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
-            c.getErr().println("colony: " + message(ex));
+            c.getErr().println("colony: " + Colony.message(ex));
             c.getErr().flush();
             return ex instanceof TimedOutException ? EXIT_TIMEOUT : EXIT_ERROR;
         });
@@ -138,14 +143,6 @@ public final class Main implements Runnable {
         COMMANDS.forEach(cmd::addSubcommand);
         cmd.addSubcommand("help", new CommandLine.HelpCommand());
         return cmd;
-    }
-
-    private static String message(Exception e) {
-        if (e instanceof ColonyException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                || e instanceof UncheckedIOException || e instanceof TimedOutException) {
-            return e.getMessage();
-        }
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     /** The version from the jar manifest ("dev" when run from classes). */

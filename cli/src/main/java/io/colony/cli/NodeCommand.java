@@ -187,21 +187,7 @@ final class NodeCommand {
     static final class Info extends ReadCommand {
         @Override
         public Integer call() {
-            return print(client.reading().nodeInfo(), (out, info) -> {
-                out.println("Colony:        " + info.colony());
-                out.println("Node:          " + info.node());
-                out.println("Name:          " + info.name());
-                out.println("Peer id:       " + (info.peerId() == null ? "- (no peer-to-peer network)" : info.peerId()));
-                info.addresses().forEach(a -> out.println("Address:       " + a));
-                out.println("Peers:         " + info.peers().size());
-                out.println("Executors:     " + (info.executorTypes().isEmpty() ? "none"
-                        : String.join(", ", info.executorTypes()) + " x" + info.capacity()));
-                out.println("Version:       " + info.version());
-                if (info.tlsFingerprint() != null) {
-                    out.println("API TLS:       sha256 " + info.tlsFingerprint());
-                }
-                out.println("Processes:     " + info.processes());
-            });
+            return print(client.reading().nodeInfo(), Printer::nodeInfo);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.colony.protocol.ProcessEvent;
 import io.colony.protocol.ProcessView;
+import io.colony.sdk.NodeInfo;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
@@ -52,6 +53,22 @@ final class Printer {
                         e.detail() == null ? "" : e.detail());
             }
         }
+    }
+
+    static void nodeInfo(PrintWriter out, NodeInfo info) {
+        out.println("Colony:        " + info.colony());
+        out.println("Node:          " + info.node());
+        out.println("Name:          " + info.name());
+        out.println("Peer id:       " + (info.peerId() == null ? "- (no peer-to-peer network)" : info.peerId()));
+        info.addresses().forEach(a -> out.println("Address:       " + a));
+        out.println("Peers:         " + info.peers().size());
+        out.println("Executors:     " + (info.executorTypes().isEmpty() ? "none"
+                : String.join(", ", info.executorTypes()) + " x" + info.capacity()));
+        out.println("Version:       " + info.version());
+        if (info.tlsFingerprint() != null) {
+            out.println("API TLS:       sha256 " + info.tlsFingerprint());
+        }
+        out.println("Processes:     " + info.processes());
     }
 
     static void table(PrintWriter out, List<ProcessView> processes) {
