@@ -594,6 +594,11 @@ public final class Ledger {
         return p != null && p.state != ProcessState.RUNNING && p.endedByExecutor;
     }
 
+    /** True if the record with this id is stored (it counts, or is a no-op, at its place). */
+    public boolean containsRecord(byte[] recordId) {
+        return store.contains(recordId);
+    }
+
     private String processProblem(DecodedRecord r) {
         if (!Arrays.equals(r.record().getColony().toByteArray(), colony)) {
             return "record of another colony";
