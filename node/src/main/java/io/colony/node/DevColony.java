@@ -62,7 +62,7 @@ public record DevColony(Path dir, Identity owner, Identity node, Identity user) 
         long now = System.currentTimeMillis();
         List<SignedRecord> admits = new ArrayList<>();
         if (!running.isMember(node.publicKey()).join()) {
-            admits.add(f.admit(now, node.publicKey(), Role.NODE, running.name(), 0));
+            admits.add(f.admit(now, node.publicKey(), Role.NODE, running.name(), 0, true)); // the colony's first node votes
         }
         if (!running.isMember(user.publicKey()).join()) {
             admits.add(f.admit(now, user.publicKey(), Role.USER, "dev-user", 0));

@@ -111,6 +111,7 @@ public record DecodedRecord(SignedRecord signed, Record record, byte[] id, Recor
                 f.put("role", record.getAdmit().getRole().name());
                 f.put("name", record.getAdmit().getName());
                 f.put("expiresMs", record.getAdmit().getExpiresMs());
+                f.put("voter", record.getAdmit().getVoter());
             }
             case REVOKE -> {
                 f.put("member", Hex.encode(record.getRevoke().getMember().toByteArray()));

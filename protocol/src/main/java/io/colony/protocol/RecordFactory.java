@@ -107,6 +107,11 @@ public final class RecordFactory {
         return sign(Records.admit(colony, nowMs, member, role, name, expiresMs));
     }
 
+    /** A signed Admit naming the member a voter or not (only counts if this factory's identity is the owner). */
+    public SignedRecord admit(long nowMs, byte[] member, Role role, String name, long expiresMs, boolean voter) {
+        return sign(Records.admit(colony, nowMs, member, role, name, expiresMs, voter));
+    }
+
     /** A signed Revoke (only counts if this factory's identity is the owner). */
     public SignedRecord revoke(long nowMs, byte[] member, String reason) {
         return sign(Records.revoke(colony, nowMs, member, reason));

@@ -118,8 +118,14 @@ public final class Records {
     /** An Admit body (signed by the owner). */
     public static Record admit(byte[] colony, long timestampMs, byte[] member, Role role, String name,
                                long expiresMs) {
+        return admit(colony, timestampMs, member, role, name, expiresMs, false);
+    }
+
+    /** An Admit body (signed by the owner); {@code voter}: a NODE member that acknowledges claims. */
+    public static Record admit(byte[] colony, long timestampMs, byte[] member, Role role, String name,
+                               long expiresMs, boolean voter) {
         return base(colony, timestampMs).setAdmit(Admit.newBuilder().setMember(ByteString.copyFrom(member))
-                .setRole(role).setName(name).setExpiresMs(expiresMs)).build();
+                .setRole(role).setName(name).setExpiresMs(expiresMs).setVoter(voter)).build();
     }
 
     /** A Revoke body (signed by the owner). */
@@ -153,7 +159,8 @@ public final class Records {
     }
 
     /**
-     * The record's id. A record is identified by its body <em>and its signer</em>:
+     * The record's id. A record is identified by its body <em>and its signer</em> (never by the votes
+     * it carries, see {@link Votes}):
      * SHA-256(0x00 || signer || body), so that two members who sign the same bytes (two nodes failing
      * an expired lease in the same millisecond, or a member re-signing another's record) make two
      * records that every node stores and replicates alike, and which copy a node happened to receive
@@ -225,7 +232,7 @@ public final class Records {
 
     /** Decodes from envelope bytes and verifies the signature. */
     public static DecodedRecord open(byte[] signedRecordBytes) {
-        if (signedRecordBytes.length > MAX_RECORD_BYTES + 256) {
+        if (signedRecordBytes.length > MAX_RECORD_BYTES + 256 + Votes.MAX_VOTES * Votes.VOTE_WIRE_BYTES) {
             throw new InvalidRecordException("larger than " + MAX_RECORD_BYTES + " bytes");
         }
         try {
@@ -245,6 +252,9 @@ public final class Records {
         }
         if (r.getSigner().size() != Ids.ID_BYTES || r.getSignature().size() != Signatures.SIGNATURE_BYTES) {
             throw new InvalidRecordException("signer must be 32 bytes and signature 64 bytes");
+        }
+        if (r.getVotesCount() > Votes.MAX_VOTES) {
+            throw new InvalidRecordException("at most " + Votes.MAX_VOTES + " votes per record");
         }
         Record body;
         try {

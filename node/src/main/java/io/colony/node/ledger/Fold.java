@@ -77,6 +77,12 @@ final class Fold {
         if (p.state.isFinal()) {
             return "ignored: process is already " + p.state;
         }
+        if ((r.kind() == RecordKind.CLAIM || r.kind() == RecordKind.RENEW) && config.requireVotes()) {
+            String unvoted = voteProblem(r);
+            if (unvoted != null) {
+                return unvoted;
+            }
+        }
         return switch (r.kind()) {
             case CLAIM -> claim(p, r.record().getClaim(), signer, ts, sink);
             case RENEW -> renew(p, r.record().getRenew(), signer, ts);
@@ -137,10 +143,50 @@ final class Fold {
         return null;
     }
 
+    /**
+     * Why {@code r} (a Claim or Renew) does not carry a certificate (valid votes of a strict majority of
+     * the voters at its timestamp), or null if it does.
+     */
+    String voteProblem(DecodedRecord r) {
+        java.util.List<byte[]> voters = membership.votersAt(r.timestampMs());
+        int have = voteCache.count(r, voters);
+        int need = io.colony.protocol.Votes.majority(voters.size());
+        if (voters.isEmpty() || have < need) {
+            return "ignored: acknowledged by " + have + " of " + voters.size() + " voters, " + need + " needed";
+        }
+        return null;
+    }
+
+    private final VoteCache voteCache = new VoteCache();
+
     private String claim(Proc p, Claim c, Member signer, long ts, FoldSink sink) {
+        String bad = claimRules(p, c, ts);
+        if (bad != null) {
+            return bad;
+        }
+        p.state = ProcessState.RUNNING;
+        p.attempt = c.getAttempt();
+        p.executor = signer;
+        p.executorName = c.getExecutorName();
+        p.startedAt = ts;
+        p.leaseUntil = c.getLeaseUntilMs();
+        p.endedByExecutor = false;
+        if (sink != null) {
+            sink.claimed(p.attempt, signer);
+        }
+        return null;
+    }
+
+    /** Why claim {@code c}, stamped {@code ts}, is not a valid transition of {@code p}, or null. Pure. */
+    String claimRules(Proc p, Claim c, long ts) {
         if (p.state != ProcessState.WAITING) {
             return "ignored: claim while " + p.state;
         }
+        return claimRulesIgnoringState(p, c, ts);
+    }
+
+    /** The claim rules other than "the process is WAITING". Pure. */
+    String claimRulesIgnoringState(Proc p, Claim c, long ts) {
         if (c.getAttempt() != p.attempt + 1) {
             return "ignored: claims attempt " + c.getAttempt() + ", next is " + (p.attempt + 1);
         }
@@ -167,15 +213,6 @@ final class Fold {
         long lease = c.getLeaseUntilMs() - ts;
         if (lease <= 0 || lease > config.maxLeaseMs()) {
             return "ignored: lease of " + lease + " ms is not in (0, " + config.maxLeaseMs() + "]";
-        }
-        p.state = ProcessState.RUNNING;
-        p.attempt = c.getAttempt();
-        p.executor = signer;
-        p.executorName = c.getExecutorName();
-        p.startedAt = ts;
-        p.leaseUntil = c.getLeaseUntilMs();
-        if (sink != null) {
-            sink.claimed(p.attempt, signer);
         }
         return null;
     }
@@ -206,6 +243,16 @@ final class Fold {
     }
 
     private String renew(Proc p, Renew r, Member signer, long ts) {
+        String bad = renewRules(p, r, signer, ts);
+        if (bad != null) {
+            return bad;
+        }
+        p.leaseUntil = r.getLeaseUntilMs();
+        return "lease until " + p.leaseUntil;
+    }
+
+    /** Why renew {@code r} by {@code signer}, stamped {@code ts}, is not a valid transition of {@code p}, or null. Pure. */
+    String renewRules(Proc p, Renew r, Member signer, long ts) {
         String bad = holderCheck(p, r.getAttempt(), signer);
         if (bad != null) {
             return bad;
@@ -219,8 +266,7 @@ final class Fold {
         if (r.getLeaseUntilMs() - ts > config.maxLeaseMs()) {
             return "ignored: lease longer than " + config.maxLeaseMs() + " ms";
         }
-        p.leaseUntil = r.getLeaseUntilMs();
-        return "lease until " + p.leaseUntil;
+        return null;
     }
 
     private String close(Proc p, Close c, Member signer, long ts, FoldSink sink) {
@@ -231,6 +277,7 @@ final class Fold {
         if (ts > p.leaseUntil + config.graceMs()) {
             return "ignored: closed after the lease ended";
         }
+        p.endedByExecutor = true;
         if (c.getSuccess()) {
             p.state = ProcessState.SUCCESS;
             p.endedAt = ts;
@@ -274,6 +321,7 @@ final class Fold {
             if (!leaseExpired && !execExceeded) {
                 return "ignored: lease still valid and maxexectime not exceeded";
             }
+            p.endedByExecutor = holder;
             failAttempt(p, ts);
         }
         if (sink != null) {
@@ -296,6 +344,7 @@ final class Fold {
                     + " free releases used) -> " + p.state;
         }
         p.releases++;
+        p.endedByExecutor = true;
         p.leaseUntil = 0;
         p.state = ProcessState.WAITING;
         p.waitingSince = ts;

@@ -521,6 +521,106 @@ public final class Ledger {
         return membership.nodesAt(atMs);
     }
 
+    /** The voters at {@code atMs} (see the README's "Voters"), in no particular order. */
+    public List<byte[]> voters(long atMs) {
+        return membership.votersAt(atMs);
+    }
+
+    /** True if {@code memberKey} is a voter at {@code atMs}. */
+    public boolean isVoter(byte[] memberKey, long atMs) {
+        return membership.isVoterAt(membership.find(memberKey), atMs);
+    }
+
+    /**
+     * Why the Claim {@code claim} could not take effect here at {@code nowMs} (this ledger's view, as
+     * a voter judges it), or null if it could: the signer may claim at the claim's time, the process is
+     * known and WAITING for exactly this attempt, or RUNNING the previous attempt whose lease ended at
+     * least {@code marginMs} before {@code nowMs}, and every other claim rule holds (executor type and
+     * name, resources, dependencies, attempts left, lease length). Votes are not looked at.
+     */
+    public String claimProblem(DecodedRecord claim, long nowMs, long marginMs) {
+        if (claim.kind() != RecordKind.CLAIM) {
+            return "not a claim";
+        }
+        String bad = processProblem(claim);
+        if (bad != null) {
+            return bad;
+        }
+        Proc p = procs.get(IdKey.of(claim.processId()));
+        var c = claim.record().getClaim();
+        if (p.state == ProcessState.RUNNING) {
+            if (c.getAttempt() != p.attempt + 1) {
+                return "attempt " + c.getAttempt() + " is not the next attempt " + (p.attempt + 1);
+            }
+            if (nowMs < p.leaseUntil + marginMs) {
+                return "attempt " + p.attempt + " holds the process until " + p.leaseUntil;
+            }
+            return plain(fold.claimRulesIgnoringState(p, c, claim.timestampMs()));
+        }
+        return plain(fold.claimRules(p, c, claim.timestampMs()));
+    }
+
+    /**
+     * Why the Renew {@code renew} could not take effect here at {@code nowMs}, or null if it could: the
+     * process is RUNNING the renewed attempt, the signer is the executor whose claim holds it, the lease
+     * has not ended by {@code nowMs} nor at the renewal's time, and the new lease extends it within the
+     * longest lease. Votes are not looked at.
+     */
+    public String renewProblem(DecodedRecord renew, long nowMs) {
+        if (renew.kind() != RecordKind.RENEW) {
+            return "not a renewal";
+        }
+        String bad = processProblem(renew);
+        if (bad != null) {
+            return bad;
+        }
+        Proc p = procs.get(IdKey.of(renew.processId()));
+        bad = fold.renewRules(p, renew.record().getRenew(), membership.find(renew.signer()), renew.timestampMs());
+        if (bad != null) {
+            return plain(bad);
+        }
+        if (nowMs >= p.leaseUntil) {
+            return "the lease of attempt " + p.attempt + " ended at " + p.leaseUntil;
+        }
+        return null;
+    }
+
+    /**
+     * True if the last attempt of the process ended by its own executor (a Close, a release, or its own
+     * Fail), so that the executor has stopped and the next attempt need not wait for the old lease.
+     */
+    public boolean lastAttemptEndedByExecutor(byte[] processId) {
+        Proc p = procs.get(IdKey.of(processId));
+        return p != null && p.state != ProcessState.RUNNING && p.endedByExecutor;
+    }
+
+    /** True if the record with this id is stored (it counts, or is a no-op, at its place). */
+    public boolean containsRecord(byte[] recordId) {
+        return store.contains(recordId);
+    }
+
+    private String processProblem(DecodedRecord r) {
+        if (!Arrays.equals(r.record().getColony().toByteArray(), colony)) {
+            return "record of another colony";
+        }
+        Member signer = membership.find(r.signer());
+        if (!membership.may(signer, r.kind(), r.timestampMs())) {
+            return "signer may not sign " + Fold.kindName(r.kind()) + " records at the record's time";
+        }
+        Proc p = procs.get(IdKey.of(r.processId()));
+        if (p == null || p.state == null) {
+            return "process " + Hex.encode(r.processId()) + " is not known here";
+        }
+        if (p.state.isFinal()) {
+            return "process is already " + p.state;
+        }
+        return null;
+    }
+
+    private static String plain(String reason) {
+        return reason == null ? null : reason.startsWith("ignored: ") ? reason.substring("ignored: ".length()) : reason;
+    }
+
     /** True if {@code memberKey} is the colony owner. */
     public boolean isOwner(byte[] memberKey) {
         return Arrays.equals(memberKey, colony);
@@ -645,6 +745,18 @@ public final class Ledger {
             return new Outcome(rid, Outcome.Status.HELD, membership.valid(signer, r.timestampMs())
                     ? "signer's role may not sign this record (as far as known yet)"
                     : "signer is not a member at the record's time (yet)");
+        }
+        if (config.requireVotes() && (r.kind() == RecordKind.CLAIM || r.kind() == RecordKind.RENEW)) {
+            String unvoted = fold.voteProblem(r);
+            if (unvoted != null) {
+                List<byte[]> voters = membership.votersAt(r.timestampMs());
+                if (!client && VoteCache.hasOtherVoters(r, voters)) {
+                    held.holdStranger(r);
+                    return new Outcome(rid, Outcome.Status.HELD, "votes by keys not known as voters (yet)");
+                }
+                return refused(rid, "not acknowledged by a majority of the colony's voters: "
+                        + unvoted.substring("ignored: ".length()));
+            }
         }
         if (r.kind() == RecordKind.SUBMIT || r.kind() == RecordKind.SUBMIT_WORKFLOW) {
             return ingestSubmit(r, signer, now, batch);

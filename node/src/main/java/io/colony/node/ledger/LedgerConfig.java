@@ -12,11 +12,29 @@ package io.colony.node.ledger;
  * @param maxHeldRecords records held in memory while their Submit or their signer's Admit is missing
  * @param maxLogLines log lines kept per process (oldest dropped first)
  * @param maxLogBytes log bytes kept per process (oldest dropped first)
+ * @param requireVotes a Claim or Renew takes effect only if it carries valid votes of a strict majority
+ *                     of the colony's voters at its timestamp (see {@code io.colony.protocol.Votes})
  */
 public record LedgerConfig(long graceMs, long maxLeaseMs, long maxFutureSkewMs, int maxRecordsPerProcess,
-                           int maxHeldRecords, int maxLogLines, long maxLogBytes) {
+                           int maxHeldRecords, int maxLogLines, long maxLogBytes, boolean requireVotes) {
 
-    /** Defaults: grace 2 s, max lease 5 min, future skew 30 s, 512 records, 10,000 held, 10,000 lines / 1 MiB. */
+    /** Without votes required. */
+    public LedgerConfig(long graceMs, long maxLeaseMs, long maxFutureSkewMs, int maxRecordsPerProcess,
+                        int maxHeldRecords, int maxLogLines, long maxLogBytes) {
+        this(graceMs, maxLeaseMs, maxFutureSkewMs, maxRecordsPerProcess, maxHeldRecords, maxLogLines, maxLogBytes,
+                false);
+    }
+
+    /** This configuration with {@code requireVotes} set as given. */
+    public LedgerConfig withRequireVotes(boolean require) {
+        return new LedgerConfig(graceMs, maxLeaseMs, maxFutureSkewMs, maxRecordsPerProcess, maxHeldRecords,
+                maxLogLines, maxLogBytes, require);
+    }
+
+    /**
+     * Defaults: grace 2 s, max lease 5 min, future skew 30 s, 512 records, 10,000 held, 10,000 lines / 1 MiB,
+     * votes not required.
+     */
     public static LedgerConfig defaults() {
         return new LedgerConfig(2_000, 300_000, 30_000, 512, 10_000, 10_000, 1 << 20);
     }

@@ -22,7 +22,7 @@ final class Membership {
     static final class Member {
         final byte[] key;
         final String id;
-        private final List<long[]> events = new ArrayList<>(1); // {ts, idA, idB, admit?1:0, expires, role}
+        private final List<long[]> events = new ArrayList<>(1); // {ts, idA, idB, admit?1:0, expires, role, voter?1:0}
 
         Member(byte[] key) {
             this.key = key;
@@ -36,6 +36,8 @@ final class Membership {
 
     private final Member owner;
     private final Map<IdKey, Member> members = new HashMap<>();
+    /** Timestamp of the earliest Admit naming a voter, or Long.MAX_VALUE while none is known. */
+    private long firstVoterAdmitTs = Long.MAX_VALUE;
 
     Membership(byte[] ownerKey) {
         this.owner = new Member(ownerKey.clone());
@@ -165,8 +167,43 @@ final class Membership {
         IdKey rid = IdKey.of(r.id());
         long expires = admit ? r.record().getAdmit().getExpiresMs() : 0;
         long role = admit ? r.record().getAdmit().getRoleValue() : 0;
-        m.events.add(new long[] {r.timestampMs(), rid.a(), rid.b(), admit ? 1 : 0, expires, role});
+        long voter = admit && r.record().getAdmit().getVoter() ? 1 : 0;
+        m.events.add(new long[] {r.timestampMs(), rid.a(), rid.b(), admit ? 1 : 0, expires, role, voter});
         m.events.sort(ORDER);
+        if (voter == 1 && r.timestampMs() < firstVoterAdmitTs) {
+            firstVoterAdmitTs = r.timestampMs();
+        }
+    }
+
+    /**
+     * The voters at {@code ts}: the NODE members valid at {@code ts} whose Admit in force names them
+     * voter. While no Admit stamped at or before {@code ts} ever named a voter, every NODE member valid
+     * at {@code ts} votes (colonies from before voters existed, and a dev colony's single node). Once a
+     * voter was named, only named voters count, even if none is valid any more (then nothing can be
+     * acknowledged until the owner admits one): falling back then could let two majorities exist.
+     */
+    List<byte[]> votersAt(long ts) {
+        boolean named = firstVoterAdmitTs <= ts;
+        List<byte[]> out = new ArrayList<>();
+        for (Member m : members.values()) {
+            if (m == owner || !valid(m, ts)) {
+                continue;
+            }
+            long[] last = lastAt(m, ts);
+            if (last[5] == Role.NODE_VALUE && (!named || last[6] == 1)) {
+                out.add(m.key);
+            }
+        }
+        return out;
+    }
+
+    /** True if {@code m} is a voter at {@code ts} (see {@link #votersAt}). */
+    boolean isVoterAt(Member m, long ts) {
+        if (m == null || m == owner || !valid(m, ts)) {
+            return false;
+        }
+        long[] last = lastAt(m, ts);
+        return last[5] == Role.NODE_VALUE && (firstVoterAdmitTs > ts || last[6] == 1);
     }
 
     /** Keys admitted as nodes and valid at {@code ts} (the owner not included), in no particular order. */

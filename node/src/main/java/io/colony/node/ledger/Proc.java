@@ -37,6 +37,7 @@ final class Proc {
     Member executor;
     String executorName;
     long lastTs;
+    boolean endedByExecutor; // the last attempt was ended by its own executor (Close or release)
 
     // bookkeeping
     long deadline = Long.MAX_VALUE; // key in the ledger's deadline index while indexed
@@ -62,6 +63,7 @@ final class Proc {
         executor = null;
         executorName = null;
         lastTs = 0;
+        endedByExecutor = false;
     }
 
     boolean attemptsLeft() {
