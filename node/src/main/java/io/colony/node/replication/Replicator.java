@@ -12,6 +12,9 @@ import io.colony.node.pb.FetchRequest;
 import io.colony.node.pb.FetchResponse;
 import io.colony.node.pb.IdsRequest;
 import io.colony.node.pb.IdsResponse;
+import io.colony.node.pb.PushRequest;
+import io.colony.node.pb.PushResponse;
+import io.colony.node.replication.ReplicationConfig.Path;
 import io.colony.node.pb.SyncRequest;
 import io.colony.node.pb.SyncResponse;
 import io.colony.protocol.DecodedRecord;
@@ -81,6 +84,9 @@ public final class Replicator implements AutoCloseable {
     private long pulledRecords;
     private long claimChecksAnswered;
     private long syncRounds;
+    private long progressRounds;
+    private int chainedRounds;
+    private final Map<Path, Long> storedByPath = new java.util.EnumMap<>(Path.class);
     private volatile boolean caughtUp;
 
     /**
@@ -128,7 +134,7 @@ public final class Replicator implements AutoCloseable {
             CompletableFuture<byte[]> answer = new CompletableFuture<>();
             owner.execute(() -> {
                 try {
-                    answer.complete(serve(bytes).toByteArray());
+                    answer.complete(serve(from, bytes).toByteArray());
                 } catch (RuntimeException e) {
                     answer.complete(SyncResponse.newBuilder().setError(e.getMessage() == null ? "error" : e.getMessage())
                             .build().toByteArray());
@@ -183,6 +189,16 @@ public final class Replicator implements AutoCloseable {
     /** Number of completed sync rounds. */
     public long syncRounds() {
         return syncRounds;
+    }
+
+    /** Rounds that pulled or pushed at least one record. */
+    public long progressRounds() {
+        return progressRounds;
+    }
+
+    /** Records stored so far by each path (held records released by them included). */
+    public Map<Path, Long> storedByPath() {
+        return java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(storedByPath));
     }
 
     /**
@@ -273,14 +289,14 @@ public final class Replicator implements AutoCloseable {
         }
         if (!batch.isEmpty() && !closed) {
             try {
-                noteRefused(source.ingest(batch, "gossip"));
+                ingest(batch, "gossip", Path.GOSSIP);
             } catch (RuntimeException e) {
                 LOG.warn("gossiped records not applied: {}", e.toString());
             }
         }
     }
 
-    // ---------------------------------------------------------------- pulling
+    // ---------------------------------------------------------------- rounds
 
     private void scheduleNext() {
         if (closed) {
@@ -289,24 +305,57 @@ public final class Replicator implements AutoCloseable {
         long base = config.syncIntervalMs();
         long delay = base / 2 + (long) (random.nextDouble() * base);
         timer = scheduler.schedule(delay, () -> owner.execute(() -> {
-            List<String> peers = new ArrayList<>(network.connectedPeers());
-            // a peer still answering an earlier round (or cut off, its request not timed out yet) is
-            // skipped: the round goes to a peer that can answer now
-            peers.removeIf(p -> !trustedPeer.test(p) || syncing.contains(p));
-            if (!peers.isEmpty()) {
-                peers.sort(null);
-                pullFrom(peers.get(random.nextInt(peers.size())));
+            String peer = freePeer(null);
+            if (peer != null) {
+                round(peer, false, false);
             }
             scheduleNext();
         }));
     }
 
-    /** One anti-entropy round with a peer: digest, ids of differing buckets, missing records. */
+    /**
+     * A random trusted peer not in a round with this node now (a peer still answering an earlier
+     * round, or cut off with its request not timed out yet, is skipped: the round goes to a peer
+     * that can answer now), other than {@code except}; null if there is none.
+     */
+    private String freePeer(String except) {
+        List<String> peers = new ArrayList<>(network.connectedPeers());
+        peers.removeIf(p -> p.equals(except) || !trustedPeer.test(p) || syncing.contains(p));
+        if (peers.isEmpty()) {
+            return null;
+        }
+        peers.sort(null);
+        return peers.get(random.nextInt(peers.size()));
+    }
+
+    /** An anti-entropy round with a peer, now (a new connection, a peer that proved its membership). */
     void pullFrom(String peer) {
-        if (closed || !trustedPeer.test(peer) || !syncing.add(peer)) {
+        round(peer, false, false);
+    }
+
+    /**
+     * One push-pull anti-entropy round with a peer: digest, ids of (at most
+     * {@link ReplicationConfig#maxBucketsPerRound}) differing buckets, then this node fetches the
+     * records it lacks and pushes the records of those buckets the peer lacks. A round that made
+     * progress (records pulled or pushed) is followed at once by another: with the same peer if
+     * buckets were left over, otherwise with another peer, to pass the news on. Rounds started that
+     * way are bounded by {@link ReplicationConfig#maxParallelRounds}; rounds on the timer or on a new
+     * connection always start (if the peer is not in a round already).
+     *
+     * @param forwarding this round follows one that made progress (its push passes news on)
+     * @param chained this round was started by progress, not by the timer or a connection
+     */
+    private void round(String peer, boolean forwarding, boolean chained) {
+        if (closed || !trustedPeer.test(peer) || (chained && chainedRounds >= config.maxParallelRounds())
+                || !syncing.add(peer)) {
             return;
         }
-        long before = pulledRecords;
+        if (chained) {
+            chainedRounds++;
+        }
+        long pulledBefore = pulledRecords;
+        long[] pushed = {0};
+        boolean[] more = {false};
         SyncDigest d = source.digest();
         DigestRequest.Builder req = DigestRequest.newBuilder();
         for (int b = 0; b < SyncDigest.BUCKETS; b++) {
@@ -320,22 +369,85 @@ public final class Replicator implements AutoCloseable {
                     }
                     List<Integer> buckets = new ArrayList<>(differing);
                     java.util.Collections.shuffle(buckets, random);
-                    buckets = buckets.subList(0, Math.min(buckets.size(), config.maxBucketsPerRound()));
-                    return ask(peer, SyncRequest.newBuilder().setIds(IdsRequest.newBuilder().addAllBuckets(buckets))
-                            .build()).thenComposeAsync(ids -> fetchMissing(peer, ids.getIds()), owner);
+                    List<Integer> asked = List.copyOf(buckets.subList(0, Math.min(buckets.size(),
+                            config.maxBucketsPerRound())));
+                    more[0] = asked.size() < differing.size();
+                    return ask(peer, SyncRequest.newBuilder().setIds(IdsRequest.newBuilder().addAllBuckets(asked))
+                            .build()).thenComposeAsync(ids -> {
+                                more[0] |= ids.getIds().getTruncated();
+                                CompletableFuture<Void> pulled = fetchMissing(peer, ids.getIds());
+                                if (ids.getIds().getTruncated()) {
+                                    return pulled; // the peer's set is not known in full: nothing to push
+                                }
+                                return pulled.thenComposeAsync(v -> push(peer, asked, ids.getIds(), forwarding),
+                                        owner).thenAccept(n -> pushed[0] += n);
+                            }, owner);
                 })
                 .whenCompleteAsync((v, err) -> {
                     syncing.remove(peer);
                     syncRounds++;
+                    if (chained) {
+                        chainedRounds--;
+                    }
+                    long pulled = pulledRecords - pulledBefore;
                     if (err != null) {
                         LOG.debug("sync with {} failed: {}", peer, err.toString());
-                    } else if (pulledRecords == before) {
+                        return;
+                    }
+                    if (pulled == 0 && !more[0]) {
                         caughtUp = true;
+                    }
+                    if (pulled == 0 && pushed[0] == 0) {
+                        return;
+                    }
+                    progressRounds++;
+                    if (more[0]) {
+                        round(peer, forwarding, true); // buckets left over with this peer
                     } else {
-                        // progress: keep pulling from this peer until the digests agree
-                        pullFrom(peer);
+                        passOn(peer);
                     }
                 }, owner);
+    }
+
+    /** This node learned news (or a peer did from it): a round with another peer passes it on. */
+    private void passOn(String except) {
+        String next = freePeer(except);
+        if (next != null) {
+            round(next, true, true);
+        }
+    }
+
+    /**
+     * Pushes to {@code peer} the records of {@code buckets} this node holds and the peer's ids
+     * answer lacked; completes with how many the peer stored.
+     */
+    private CompletableFuture<Long> push(String peer, List<Integer> buckets, IdsResponse theirs, boolean forward) {
+        java.util.Set<ByteString> known = new java.util.HashSet<>(theirs.getIdsList());
+        List<SignedRecord> news = new ArrayList<>();
+        for (int b : buckets) {
+            source.idsInBucket(b, id -> {
+                if (!known.contains(ByteString.copyFrom(id))) {
+                    source.record(id).ifPresent(news::add);
+                }
+            });
+        }
+        CompletableFuture<Long> chain = CompletableFuture.completedFuture(0L);
+        int i = 0;
+        while (i < news.size()) {
+            PushRequest.Builder batch = PushRequest.newBuilder().setForward(forward);
+            int size = 0;
+            while (i < news.size() && batch.getRecordsCount() < config.maxFetchPerRequest()) {
+                int s = news.get(i).getSerializedSize();
+                if (size + s > config.maxResponseBytes() && size > 0) {
+                    break;
+                }
+                size += s;
+                batch.addRecords(news.get(i++).toByteString());
+            }
+            SyncRequest request = SyncRequest.newBuilder().setPush(batch).build();
+            chain = chain.thenCompose(n -> ask(peer, request).thenApply(r -> n + r.getPush().getStored()));
+        }
+        return chain;
     }
 
     private CompletableFuture<Void> fetchMissing(String peer, IdsResponse ids) {
@@ -363,7 +475,7 @@ public final class Replicator implements AutoCloseable {
     private CompletableFuture<Void> fetch(String peer, List<ByteString> ids) {
         List<ByteString> wanted = new ArrayList<>(ids);
         return ask(peer, SyncRequest.newBuilder().setFetch(FetchRequest.newBuilder().addAllIds(wanted)).build())
-                .thenAcceptAsync(resp -> pulledRecords += ingestAnswer(resp, peer), owner)
+                .thenAcceptAsync(resp -> pulledRecords += ingestAnswer(resp, peer, Path.PULL), owner)
                 .thenCompose(v -> {
                     // answers are size-capped: ask again for what did not fit
                     List<ByteString> rest = new ArrayList<>();
@@ -378,7 +490,7 @@ public final class Replicator implements AutoCloseable {
     }
 
     /** Applies the records of a fetch (or claim check) answer; returns how many it carried. */
-    private int ingestAnswer(SyncResponse resp, String peer) {
+    private int ingestAnswer(SyncResponse resp, String peer, Path path) {
         if (!trustedPeer.test(peer)) {
             return 0; // it lost its membership meanwhile
         }
@@ -391,9 +503,24 @@ public final class Replicator implements AutoCloseable {
             }
         }
         if (!records.isEmpty()) {
-            noteRefused(source.ingest(records, peer));
+            ingest(records, peer, path);
         }
         return records.size();
+    }
+
+    /**
+     * Verifies and applies records from a peer; returns how many reached the store (held records
+     * released by them included), and tells the observer by which path.
+     */
+    private long ingest(List<SignedRecord> records, String from, Path path) {
+        long before = source.digest().total();
+        noteRefused(source.ingest(records, from));
+        long stored = source.digest().total() - before;
+        if (stored > 0) {
+            storedByPath.merge(path, stored, Long::sum);
+            config.observer().stored(network.selfId(), path, (int) stored);
+        }
+        return Math.max(0, stored);
     }
 
     private void noteRefused(List<byte[]> refused) {
@@ -431,7 +558,7 @@ public final class Replicator implements AutoCloseable {
         CompletableFuture<?>[] answers = new CompletableFuture<?>[peers.size()];
         for (int i = 0; i < peers.size(); i++) {
             String peer = peers.get(i);
-            answers[i] = ask(peer, req).thenAcceptAsync(resp -> ingestAnswer(resp, peer), owner).handle((v, e) -> {
+            answers[i] = ask(peer, req).thenAcceptAsync(resp -> ingestAnswer(resp, peer, Path.CLAIM_CHECK), owner).handle((v, e) -> {
                 if (e != null) {
                     LOG.debug("claim check with {} failed: {}", peer, e.toString());
                 }
@@ -454,7 +581,7 @@ public final class Replicator implements AutoCloseable {
             return error("a claim check carries a claim");
         }
         if (!source.contains(d.id())) {
-            noteRefused(source.ingest(List.of(claim), "claim-check"));
+            ingest(List.of(claim), "claim-check", Path.CLAIM_CHECK);
         }
         claimChecksAnswered++;
         FetchResponse.Builder out = FetchResponse.newBuilder();
@@ -473,6 +600,11 @@ public final class Replicator implements AutoCloseable {
     // ---------------------------------------------------------------- serving
 
     SyncResponse serve(byte[] bytes) {
+        return serve(null, bytes);
+    }
+
+    /** Answers a sync request of {@code from} (a trusted peer; null in tests: a push is not passed on). */
+    SyncResponse serve(String from, byte[] bytes) {
         SyncRequest req;
         try {
             req = SyncRequest.parseFrom(bytes);
@@ -530,9 +662,40 @@ public final class Replicator implements AutoCloseable {
             }
             case CLAIM_CHECK:
                 return serveClaimCheck(req.getClaimCheck());
+            case PUSH:
+                return servePush(from, req.getPush());
             default:
                 return error("unknown sync request");
         }
+    }
+
+    /**
+     * Applies the records a peer pushed in its round (each verified like any other); if they were
+     * news, a round with another peer passes them on.
+     */
+    private SyncResponse servePush(String from, PushRequest push) {
+        if (push.getRecordsCount() > config.maxFetchPerRequest()) {
+            return error("a push carries at most " + config.maxFetchPerRequest() + " records");
+        }
+        List<SignedRecord> records = new ArrayList<>(push.getRecordsCount());
+        long size = 0;
+        for (ByteString b : push.getRecordsList()) {
+            size += b.size();
+            if (size > config.maxResponseBytes()) {
+                return error("a push carries at most " + config.maxResponseBytes() + " bytes of records");
+            }
+            try {
+                records.add(SignedRecord.parseFrom(b));
+            } catch (InvalidProtocolBufferException e) {
+                return error("malformed record in a push");
+            }
+        }
+        long stored = records.isEmpty() || closed ? 0
+                : ingest(records, from == null ? "push" : from, push.getForward() ? Path.FORWARD : Path.PUSH);
+        if (stored > 0 && from != null) {
+            passOn(from);
+        }
+        return SyncResponse.newBuilder().setPush(PushResponse.newBuilder().setStored((int) stored)).build();
     }
 
     private static SyncResponse error(String message) {
