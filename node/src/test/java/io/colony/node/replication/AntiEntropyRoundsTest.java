@@ -116,9 +116,15 @@ class AntiEntropyRoundsTest {
         settle(); // the rounds on connecting find equal digests
     }
 
+    /** Runs 30 virtual seconds, and fails (rather than spins) if rounds keep starting one another. */
     private void settle() {
-        scheduler.runUntil(scheduler.now() + 30_000);
+        long first = scheduler.executed();
+        boolean stopped = scheduler.runUntil(scheduler.now() + 30_000,
+                () -> scheduler.executed() - first > MAX_EVENTS_PER_SETTLE);
+        assertFalse(stopped, "more than " + MAX_EVENTS_PER_SETTLE + " events in 30 s: rounds start one another");
     }
+
+    private static final long MAX_EVENTS_PER_SETTLE = 100_000;
 
     private static Set<String> idsOf(List<SignedRecord> records) {
         Set<String> out = new HashSet<>();
